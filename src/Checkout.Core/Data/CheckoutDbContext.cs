@@ -1,0 +1,74 @@
+using Checkout.Core.Callbacks;
+using Checkout.Core.Idempotency;
+using Checkout.Core.Merchants;
+using Checkout.Core.Orders;
+using Checkout.Core.Shoppers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Checkout.Core.Data;
+
+public class CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : DbContext(options)
+{
+    public DbSet<Merchant> Merchants => Set<Merchant>();
+    public DbSet<Shopper> Shoppers => Set<Shopper>();
+    public DbSet<WalletBalance> WalletBalances => Set<WalletBalance>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<CallbackEvent> CallbackEvents => Set<CallbackEvent>();
+    public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
+    public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+
+    /// <summary>The time stamped on outbox rows; the host sets it to its <see cref="TimeProvider"/>.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or sort DateTimeOffset; as UTC ticks they order correctly on every provider.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var raised = WriteOutbox();
+        var result = base.SaveChanges(acceptAllChangesOnSuccess);
+        ClearRaised(raised);
+        return result;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var raised = WriteOutbox();
+        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        ClearRaised(raised);
+        return result;
+    }
+
+    /// <summary>The transactional outbox: events raised by orders become rows in the same save as the change.</summary>
+    private List<Order> WriteOutbox()
+    {
+        var raised = ChangeTracker.Entries<Order>().Select(e => e.Entity).Where(o => o.RaisedEvents.Count > 0).ToList();
+        var now = Clock.GetUtcNow();
+        foreach (var order in raised)
+        {
+            foreach (var type in order.RaisedEvents)
+            {
+                var callbackEvent = CallbackEvent.Create(order.MerchantId, type, OrderResource.From(order), now);
+                CallbackEvents.Add(callbackEvent);
+                if (order.CallbackUrl is not null)
+                    CallbackDeliveries.Add(CallbackDelivery.Create(callbackEvent, order.CallbackUrl, now));
+            }
+        }
+        return raised;
+    }
+
+    private static void ClearRaised(List<Order> raised)
+    {
+        foreach (var order in raised) order.ClearRaisedEvents();
+    }
+}

@@ -1,0 +1,10 @@
+namespace Checkout.Core.Orders;
+
+/// <summary>Event types merchants receive for orders.</summary>
+public static class OrderEventTypes
+{
+    public const string Succeeded = "order.succeeded";
+    public const string PaymentFailed = "order.payment_failed";
+    public const string Canceled = "order.canceled";
+    public const string Expired = "order.expired";
+}

@@ -1,0 +1,99 @@
+using Checkout.Core.Common;
+using Checkout.Core.Data;
+using Checkout.Core.Orders;
+using Checkout.Web.Idempotency;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Web.Api;
+
+/// <summary>Merchants create, read, list and cancel their orders.</summary>
+public static class OrdersApi
+{
+    public const int MaxPageSize = 100;
+
+    public static RouteGroupBuilder MapOrdersApiV1(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/orders");
+        group.MapPost("/", CreateAsync).WithIdempotency();
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPost("/{id}/cancel", CancelAsync).WithIdempotency();
+        return group;
+    }
+
+    public sealed record OrderList(IReadOnlyList<OrderResource> Data, bool HasMore);
+
+    private static async Task<Results<Created<OrderResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateOrderRequest? request, HttpContext http, CheckoutDbContext db, IOptions<OrderOptions> options, OrderLinks links, TimeProvider clock)
+    {
+        if (request is null) return ApiProblems.Problem(400, "invalid_request", "A JSON body is required.");
+        var merchant = await db.Merchants.AsNoTracking().SingleAsync(m => m.Id == http.User.MerchantId(), http.RequestAborted);
+        var newOrder = request.Validate(merchant, options.Value, out var errors);
+        if (newOrder is null) return ApiProblems.Validation(errors);
+
+        var order = Order.Create(newOrder, merchant.Id, clock.GetUtcNow());
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(http.RequestAborted);
+        var resource = links.Describe(order);
+        return TypedResults.Created(resource.Links![0].Href, resource);
+    }
+
+    private static async Task<Results<Ok<OrderResource>, ProblemHttpResult>> GetAsync(string id, HttpContext http, CheckoutDbContext db, OrderLinks links)
+    {
+        var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id && o.MerchantId == http.User.MerchantId(), http.RequestAborted);
+        return order is null ? OrderNotFound(id) : TypedResults.Ok(links.Describe(order));
+    }
+
+    private static async Task<Results<Ok<OrderList>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        HttpContext http, CheckoutDbContext db, OrderLinks links, string? reference, string? status, string? limit, string? starting_after)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = 10;
+        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > MaxPageSize))
+            errors["limit"] = [$"limit is an integer from 1 to {MaxPageSize}."];
+        OrderStatus parsedStatus = default;
+        if (status is not null && !OrderStatusExtensions.TryParseApiName(status, out parsedStatus))
+            errors["status"] = ["status is not a known order status."];
+        if (errors.Count > 0) return ApiProblems.Validation(errors);
+
+        var merchantId = http.User.MerchantId();
+        var query = db.Orders.AsNoTracking().Where(o => o.MerchantId == merchantId);
+        if (reference is not null) query = query.Where(o => o.Reference == reference);
+        if (status is not null) query = query.Where(o => o.Status == parsedStatus);
+        if (starting_after is not null)
+        {
+            var cursor = await db.Orders.AsNoTracking()
+                .Where(o => o.Id == starting_after && o.MerchantId == merchantId)
+                .Select(o => new { o.CreatedAt, o.Id })
+                .SingleOrDefaultAsync(http.RequestAborted);
+            if (cursor is null) return ApiProblems.Problem(400, "invalid_cursor", $"starting_after '{starting_after}' is not one of your orders.");
+            query = query.Where(o => o.CreatedAt < cursor.CreatedAt || (o.CreatedAt == cursor.CreatedAt && string.Compare(o.Id, cursor.Id) < 0));
+        }
+
+        var page = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id)
+            .Take(pageSize + 1).ToListAsync(http.RequestAborted);
+        var hasMore = page.Count > pageSize;
+        return TypedResults.Ok(new OrderList(page.Take(pageSize).Select(links.Describe).ToList(), hasMore));
+    }
+
+    private static async Task<Results<Ok<OrderResource>, ProblemHttpResult>> CancelAsync(
+        string id, HttpContext http, CheckoutDbContext db, OrderLinks links, TimeProvider clock)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == id && o.MerchantId == http.User.MerchantId(), http.RequestAborted);
+        if (order is null) return OrderNotFound(id);
+        try
+        {
+            order.Cancel(clock.GetUtcNow());
+            await db.SaveChangesAsync(http.RequestAborted);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiProblems.Problem(409, "order_changed", "The order changed while canceling; read it again.");
+        }
+        return TypedResults.Ok(links.Describe(order));
+    }
+
+    private static ProblemHttpResult OrderNotFound(string id) => ApiProblems.NotFound("order_not_found", $"No order '{id}'.");
+}

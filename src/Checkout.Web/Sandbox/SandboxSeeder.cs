@@ -1,0 +1,50 @@
+using Checkout.Core.Common;
+using Checkout.Core.Data;
+using Checkout.Core.Merchants;
+using Checkout.Core.Shoppers;
+using Checkout.Web.Accounts;
+using Checkout.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Checkout.Web.Sandbox;
+
+/// <summary>The sandbox's known accounts, documented in README.md. Seeded only when <c>Checkout:Sandbox:Enabled</c>.</summary>
+public sealed class SandboxSeeder(CheckoutDbContext db, ShopperPasswords passwords, IOptions<SandboxOptions> options, TimeProvider clock)
+{
+    public const string MerchantId = "demo_merchant";
+    public const string MerchantName = "Demo Merchant";
+    public const string MerchantSecret = "demo_secret";
+    public const string WebhookSecret = "whsec_demo";
+    public static readonly string[] MerchantHosts = ["localhost", "127.0.0.1", "[::1]", "shop.example"];
+    public const string ShopperEmail = "shopper@example.com";
+    public const string ShopperPassword = "Shopper123!";
+
+    public async Task SeedAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.Enabled) return;
+        var now = clock.GetUtcNow();
+
+        if (!await db.Merchants.AnyAsync(m => m.Id == MerchantId, cancellationToken))
+            db.Merchants.Add(Merchant.Create(MerchantId, MerchantName, MerchantSecret, WebhookSecret, MerchantHosts, now));
+
+        if (!await db.Shoppers.AnyAsync(s => s.Email == ShopperEmail, cancellationToken))
+        {
+            var shopper = Shopper.Create(ShopperEmail, passwords.Hash(ShopperPassword), now);
+            db.Shoppers.Add(shopper);
+            OpenWallets(shopper.Id);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Gives a sandbox shopper a starting balance in every supported currency.</summary>
+    public void OpenWallets(string shopperId)
+    {
+        foreach (var currency in Currency.All)
+        {
+            var minorUnits = options.Value.WalletBalance;
+            for (var i = 0; i < currency.Exponent; i++) minorUnits *= 10;
+            db.WalletBalances.Add(WalletBalance.Open(shopperId, currency, minorUnits));
+        }
+    }
+}
