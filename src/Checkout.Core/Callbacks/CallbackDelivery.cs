@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Checkout.Core.Common;
 
 namespace Checkout.Core.Callbacks;
@@ -21,7 +22,11 @@ public class CallbackDelivery
     public CallbackDeliveryStatus Status { get; private set; }
     public int AttemptCount { get; private set; }
     public DateTimeOffset NextAttemptAt { get; private set; }
-    /// <summary>While set in the future, one dispatcher owns the delivery; a crashed owner's lease simply runs out.</summary>
+    /// <summary>
+    /// While set in the future, one dispatcher owns the delivery; a crashed owner's lease simply runs out.
+    /// A concurrency token: an owner whose lease was retaken cannot overwrite the new owner's result.
+    /// </summary>
+    [ConcurrencyCheck]
     public DateTimeOffset? LeasedUntil { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }

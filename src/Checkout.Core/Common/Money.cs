@@ -17,9 +17,9 @@ public static class Money
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         format.CurrencySymbol = currency.Symbol;
         format.CurrencyDecimalDigits = currency.Exponent;
-        // Symbols like "KWD " already carry their spacing; keep the symbol in front as shops print it.
-        format.CurrencyPositivePattern = 0;
-        format.CurrencyNegativePattern = 1;
+        // The culture decides where the symbol goes; a letter code (KWD) needs a space where "€" does not.
+        if (char.IsLetter(currency.Symbol[^1]) && format.CurrencyPositivePattern is 0 or 1)
+            format.CurrencyPositivePattern += 2;
         return ToMajorUnits(amount, currency).ToString("C", format);
     }
 

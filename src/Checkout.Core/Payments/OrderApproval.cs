@@ -47,4 +47,32 @@ public sealed class OrderApproval(CheckoutDbContext db, IEnumerable<IPaymentMeth
             return new ApprovalResult(current, null);
         }
     }
+
+    /// <summary>
+    /// The shopper gives up on the approve page. Only an order still waiting for payment is canceled;
+    /// one that was paid, canceled or expired meanwhile (another tab, the expiry job) is returned as it stands.
+    /// </summary>
+    public async Task<Order> CancelByShopperAsync(string orderId, string shopperId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Same queueing as ApproveAsync, so a cancel and an approve in two tabs cannot both win.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var order = await db.Orders.SingleAsync(o => o.Id == orderId, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (!order.IsPayableAt(now))
+                return order;
+
+            order.Cancel(now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Order {OrderId} canceled by shopper {ShopperId}", order.Id, shopperId);
+            return order;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, cancellationToken);
+        }
+    }
 }

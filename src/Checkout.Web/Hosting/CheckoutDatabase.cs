@@ -20,6 +20,7 @@ public static class CheckoutDatabase
         {
             options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(CheckoutDbContext).Assembly.GetName().Name));
             options.AddInterceptors(services.GetRequiredService<SqlitePragmas>());
+            options.AddInterceptors(services.GetRequiredService<Checkout.Core.Callbacks.CallbackCommitInterceptor>());
         });
     }
 

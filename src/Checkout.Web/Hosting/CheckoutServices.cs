@@ -55,6 +55,11 @@ public static class CheckoutServices
 
         // Callbacks
         services.AddCheckoutCallbacks(configuration);
+        services.AddOptions<CallbackOptions>().PostConfigure<IOptions<SandboxOptions>>((o, sandbox) =>
+        {
+            // Private-network callbacks follow the sandbox switch unless configured explicitly.
+            if (configuration[$"{CallbackOptions.Section}:AllowPrivateNetworks"] is null) o.AllowPrivateNetworks = sandbox.Value.Enabled;
+        });
 
         // Merchant API
         services.AddHttpContextAccessor();
@@ -98,6 +103,13 @@ public static class CheckoutServices
                     IssuerSigningKeyResolver = (_, _, _, _) => [key.Key],
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ClockSkew = TimeSpan.FromSeconds(30),
+                    // Expiry is judged by the app's TimeProvider, the same clock that issued the token.
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                    {
+                        var now = clock.GetUtcNow().UtcDateTime;
+                        return (notBefore is null || now >= notBefore.Value - parameters.ClockSkew)
+                            && expires is not null && now < expires.Value + parameters.ClockSkew;
+                    },
                 };
             });
         services.AddAuthorizationBuilder()

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Checkout.Web.Security;
 
@@ -8,7 +9,7 @@ public static class BearerChallenge
     public static async Task WriteProblemAsync(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
-        var expired = context.AuthenticateFailure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException;
+        var expired = context.AuthenticateFailure is SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException;
         var (code, detail) = context.AuthenticateFailure is null
             ? ("missing_token", "Send an access token from /api/v1/oauth/token/ as 'Authorization: Bearer …'.")
             : expired ? ("token_expired", "The access token has expired; request a new one.")

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Security.Claims;
+using Checkout.Core.Common;
+using Checkout.Core.Orders;
+using Checkout.Core.Payments;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace Checkout.Web.Components.Pages.Pay;
+
+/// <summary>
+/// The capture_url: the shopper sees what they pay and to whom, and approves or cancels.
+/// Prerendered, then interactive; buttons work only once the circuit is up (data-ready).
+/// </summary>
+public sealed partial class ApprovePage : IDisposable
+{
+    private readonly CancellationTokenSource _disposed = new();
+    private ApprovalView? _view;
+    private bool _loaded;
+    private bool _ready;
+    private bool _busy;
+    private bool _leaving;
+    private string _busyText = "";
+    private PaymentError? _paymentError;
+    private string? _failure;
+    private string _paymentMethod = WalletPaymentMethod.TypeName;
+    private ITimer? _ticker;
+
+    [Parameter] public string OrderId { get; set; } = "";
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
+
+    [Inject] private ApprovePageOrders Orders { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private TimeProvider Clock { get; set; } = null!;
+    [Inject] private ILogger<ApprovePage> Logger { get; set; } = null!;
+
+    private string ShopperId { get; set; } = "";
+
+    private bool IsPayable => _view is not null && _view.Order.IsPayableAt(Clock.GetUtcNow());
+
+    private bool CanAct => _ready && !_busy;
+
+    private string Title => !_loaded ? "Approve payment"
+        : _view is null ? "Order not found"
+        : IsPayable ? "Approve payment"
+        : _view.Order.Status switch
+        {
+            OrderStatus.Succeeded => "Order paid",
+            OrderStatus.Authorized or OrderStatus.Processing => "Payment received",
+            OrderStatus.Canceled => "Order canceled",
+            OrderStatus.Failed => "Payment failed",
+            _ => "Order expired",
+        };
+
+    private string ClosedMessage => _view!.Order.Status switch
+    {
+        OrderStatus.Succeeded => "This order has already been paid.",
+        OrderStatus.Authorized => "This payment has already been authorized.",
+        OrderStatus.Processing => "This payment is already being processed.",
+        OrderStatus.Canceled => "This order was canceled.",
+        OrderStatus.Failed => "This payment failed. The shop can give you a new payment link.",
+        OrderStatus.RequiresAction => "This payment is waiting for a step that cannot be completed here.",
+        // Expired, or created but past expires_at.
+        _ => "This order has expired. The shop can give you a new payment link.",
+    };
+
+    private Severity ClosedSeverity => _view!.Order.Status.RedirectsToSuccess() ? Severity.Success : Severity.Warning;
+
+    private string PaymentErrorMessage => _paymentError?.Code == "insufficient_funds"
+        ? $"Your wallet balance ({FormatAmount(_view!.WalletBalance)}) is too low to pay {FormatAmount(_view.Order.Amount)}."
+        : $"The payment did not go through: {_paymentError?.Message}";
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await AuthenticationState).User;
+        ShopperId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        _view = await Orders.LoadAsync(OrderId, ShopperId, _disposed.Token);
+        _loaded = true;
+
+        // Only a live circuit can show a ticking clock; a prerender is a single snapshot.
+        if (RendererInfo.IsInteractive && IsPayable)
+            _ticker = Clock.CreateTimer(_ => _ = InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (!_ready && _loaded && RendererInfo.IsInteractive)
+        {
+            _ready = true;
+            StateHasChanged();
+        }
+    }
+
+    private async Task TickAsync()
+    {
+        if (_disposed.IsCancellationRequested || _view is null) return;
+        if (!IsPayable && !_busy)
+        {
+            // The countdown reached zero: stop ticking and show the order as the server now has it.
+            _ticker?.Dispose();
+            _ticker = null;
+            await RunAsync(async () => _view = await Orders.LoadAsync(OrderId, ShopperId, _disposed.Token) ?? _view);
+        }
+        StateHasChanged();
+    }
+
+    private async Task ApproveAsync()
+    {
+        // Blazor runs one event at a time per circuit, so this check-then-set cannot interleave with a second click.
+        if (!CanAct || _view is null) return;
+        _paymentError = null;
+        await RunAsync(async () =>
+        {
+            _busyText = "Approving your payment…";
+            // Not tied to the page's lifetime: once started, the payment finishes even if the tab closes.
+            var outcome = await Orders.ApproveAsync(OrderId, ShopperId, _paymentMethod, CancellationToken.None);
+            if (outcome.Error is null && outcome.View.Order.Status.RedirectsToSuccess())
+            {
+                LeaveFor(outcome.View.Order);
+                return;
+            }
+            _view = outcome.View;
+            _paymentError = outcome.Error;
+        });
+    }
+
+    private async Task CancelAsync()
+    {
+        if (!CanAct || _view is null) return;
+        _paymentError = null;
+        await RunAsync(async () =>
+        {
+            _busyText = "Canceling…";
+            var view = await Orders.CancelAsync(OrderId, ShopperId, CancellationToken.None);
+            if (view.Order.Status == OrderStatus.Canceled)
+            {
+                LeaveFor(view.Order);
+                return;
+            }
+            // Paid or expired in the meantime: show that instead of pretending it was canceled.
+            _view = view;
+        });
+    }
+
+    private void ReturnToShop()
+    {
+        if (_view is not null) LeaveFor(_view.Order);
+    }
+
+    /// <summary>Back to the shop with a full page load; the page stays busy so nothing else can be clicked meanwhile.</summary>
+    private void LeaveFor(Order order)
+    {
+        _leaving = true;
+        _busy = true;
+        _busyText = "Taking you back to the shop…";
+        Navigation.NavigateTo(OrderRedirect.For(order), forceLoad: true);
+    }
+
+    private async Task RunAsync(Func<Task> work)
+    {
+        _busy = true;
+        _failure = null;
+        try
+        {
+            await work();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogError(ex, "Approve page action failed for order {OrderId}", OrderId);
+            _failure = "Something went wrong. Please try again; you will never be charged twice.";
+        }
+        finally
+        {
+            _busy = _leaving;
+        }
+    }
+
+    private string FormatAmount(long amount) =>
+        Money.Format(amount, _view!.Order.CurrencyInfo, CultureInfo.CurrentCulture);
+
+    /// <summary>"29:41", "1:05:00", "2 days 03:04:05": whole seconds, rounded up so 00:00 means expired.</summary>
+    internal static string FormatRemaining(TimeSpan remaining)
+    {
+        var left = TimeSpan.FromSeconds(Math.Max(0, Math.Ceiling(remaining.TotalSeconds)));
+        if (left.TotalDays >= 1)
+        {
+            var days = (int)left.TotalDays;
+            return $"{days} day{(days == 1 ? "" : "s")} {left:hh\\:mm\\:ss}";
+        }
+        return left.TotalHours >= 1 ? $"{(int)left.TotalHours}:{left:mm\\:ss}" : $"{left:mm\\:ss}";
+    }
+
+    public void Dispose()
+    {
+        _ticker?.Dispose();
+        _disposed.Cancel();
+        _disposed.Dispose();
+    }
+}
