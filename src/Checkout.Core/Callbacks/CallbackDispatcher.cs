@@ -95,16 +95,19 @@ public sealed class CallbackDispatcher(
         db.CallbackDeliveries.Where(d => d.Status == CallbackDeliveryStatus.Pending && d.NextAttemptAt <= now
             && (d.LeasedUntil == null || d.LeasedUntil <= now));
 
-    /// <summary>Sleep until the next unleased delivery falls due, but no longer than the poll interval.</summary>
+    /// <summary>
+    /// Sleep until the next pending delivery can be taken (due, and any lease run out, e.g. a crashed
+    /// instance's), but no longer than the poll interval.
+    /// </summary>
     private async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
         var now = clock.GetUtcNow();
         var next = await db.CallbackDeliveries
-            .Where(d => d.Status == CallbackDeliveryStatus.Pending && (d.LeasedUntil == null || d.LeasedUntil <= now))
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => (DateTimeOffset?)d.NextAttemptAt)
+            .Where(d => d.Status == CallbackDeliveryStatus.Pending)
+            .Select(d => d.LeasedUntil != null && d.LeasedUntil > d.NextAttemptAt ? d.LeasedUntil : d.NextAttemptAt)
+            .OrderBy(takeableAt => takeableAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (next is null) return _options.PollInterval;
         var until = next.Value - now;
@@ -157,12 +160,22 @@ public sealed class CallbackDispatcher(
         }
 
         var request = leased.Request;
-        if (delivery.Status == CallbackDeliveryStatus.Succeeded)
-            logger.LogInformation("Callback {EventId} delivered to {Url} on attempt {Attempt} ({StatusCode}).",
-                request.EventId, request.Url, request.AttemptNumber, outcome.StatusCode);
-        else
-            logger.LogWarning("Callback {EventId} to {Url} attempt {Attempt} failed ({StatusCode} {Error}); delivery is now {Status}, next attempt {NextAttemptAt}.",
-                request.EventId, request.Url, request.AttemptNumber, outcome.StatusCode, outcome.Error, delivery.Status, delivery.NextAttemptAt);
+        var answer = outcome.Error ?? $"HTTP {outcome.StatusCode}";
+        switch (delivery.Status)
+        {
+            case CallbackDeliveryStatus.Succeeded:
+                logger.LogInformation("Callback {EventId} delivered to {Url} on attempt {Attempt} ({Answer}).",
+                    request.EventId, request.Url, request.AttemptNumber, answer);
+                break;
+            case CallbackDeliveryStatus.Failed:
+                logger.LogWarning("Callback {EventId} to {Url} failed for good after attempt {Attempt} ({Answer}); it can be redelivered by hand.",
+                    request.EventId, request.Url, request.AttemptNumber, answer);
+                break;
+            default:
+                logger.LogWarning("Callback {EventId} to {Url} attempt {Attempt} failed ({Answer}); retrying at {NextAttemptAt:O}.",
+                    request.EventId, request.Url, request.AttemptNumber, answer, delivery.NextAttemptAt);
+                break;
+        }
     }
 
     /// <summary>Hands a delivery back on shutdown so the next start sends it at once instead of waiting out the lease.</summary>

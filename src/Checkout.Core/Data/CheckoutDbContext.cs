@@ -8,8 +8,13 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Checkout.Core.Data;
 
-public class CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : DbContext(options)
+public class CheckoutDbContext : DbContext
 {
+    public CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : base(options) { }
+
+    /// <summary>The host's constructor: outbox rows are stamped with the same clock as everything else.</summary>
+    public CheckoutDbContext(DbContextOptions<CheckoutDbContext> options, TimeProvider clock) : base(options) => Clock = clock;
+
     public DbSet<Merchant> Merchants => Set<Merchant>();
     public DbSet<Shopper> Shoppers => Set<Shopper>();
     public DbSet<WalletBalance> WalletBalances => Set<WalletBalance>();
@@ -21,8 +26,8 @@ public class CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : Db
     public DbSet<StoredSecret> StoredSecrets => Set<StoredSecret>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
-    /// <summary>The time stamped on outbox rows; the host sets it to its <see cref="TimeProvider"/>.</summary>
-    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    /// <summary>The time stamped on outbox rows.</summary>
+    public TimeProvider Clock { get; } = TimeProvider.System;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);

@@ -16,7 +16,8 @@ public static class CheckoutPages
 
     public static WebApplication MapCheckoutPages(this WebApplication app)
     {
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The framework would add its own CSP (frame-ancestors 'self'); ours already says 'none'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
         // A form post, not a link: [FromForm] makes the antiforgery middleware check the token.
         app.MapPost("/account/logout", async (HttpContext http, [FromForm] string? returnUrl) =>

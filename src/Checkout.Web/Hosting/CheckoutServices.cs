@@ -80,6 +80,7 @@ public static class CheckoutServices
                 cookie.LoginPath = "/account/login";
                 cookie.LogoutPath = "/account/logout";
                 cookie.AccessDeniedPath = "/account/login";
+                cookie.ReturnUrlParameter = "returnUrl";
                 cookie.Cookie.Name = "checkout_shopper";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;

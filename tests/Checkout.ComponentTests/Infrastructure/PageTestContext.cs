@@ -3,7 +3,9 @@ using System.Security.Claims;
 using Bunit;
 using Checkout.Core.Data;
 using Checkout.Core.Payments;
+using Checkout.Web.Accounts;
 using Checkout.Web.Components;
+using Checkout.Web.Sandbox;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +47,8 @@ public abstract class PageTestContext : IAsyncLifetime
         Context.Services.AddDbContext<CheckoutDbContext>(o => o.UseSqlite(_connection));
         Context.Services.AddScoped<IPaymentMethod, WalletPaymentMethod>();
         Context.Services.AddScoped<OrderApproval>();
+        Context.Services.AddSingleton<ShopperPasswords>();
+        Context.Services.AddScoped<SandboxSeeder>();
         Context.Services.AddCheckoutPages();
         // Registers services too, so it must come before anything below resolves one (the renderer included).
         var auth = Context.AddAuthorization();

@@ -69,14 +69,14 @@ public sealed class HostedCheckoutTests(CheckoutTester tester, ITestOutputHelper
 
         await tester.RunInBrowserAsync(nameof(Shopper_WhoCancels_LandsOnErrorUrl_AndTheMerchantGetsAnOrderCanceledCallback), output, async page =>
         {
-            var approve = await SignInThroughApproveLinkAsync(page, order);
+            var approve = await OpenApprovePageAsync(page, order);
             await approve.CancelAsync();
 
             var query = await new ShopPage(page).WaitForReturnAsync(Merchant.ErrorUrl);
             Assert.Equal(order.Id, query.GetValueOrDefault("order_id"));
             Assert.Equal("canceled", query.GetValueOrDefault("status"));
             Assert.Equal(order.Reference, query.GetValueOrDefault("reference"));
-        });
+        }, await tester.SignedInShopperAsync());
 
         var callback = await WaitForCallbackAsync(order.Id, "order.canceled");
         AssertSignedByCheckout(callback);
@@ -91,7 +91,7 @@ public sealed class HostedCheckoutTests(CheckoutTester tester, ITestOutputHelper
 
         await tester.RunInBrowserAsync(nameof(Shopper_WithTooLowABalance_IsToldWhy_AndReturnsToTheShopsErrorUrl), output, async page =>
         {
-            var approve = await SignInThroughApproveLinkAsync(page, order);
+            var approve = await OpenApprovePageAsync(page, order);
             await approve.ApproveAsync();
 
             await Expect(page.GetByText(new Regex("too low", RegexOptions.IgnoreCase)).First).ToBeVisibleAsync();
@@ -102,7 +102,7 @@ public sealed class HostedCheckoutTests(CheckoutTester tester, ITestOutputHelper
             Assert.Equal(order.Id, query.GetValueOrDefault("order_id"));
             Assert.Equal("created", query.GetValueOrDefault("status"));
             Assert.Equal(order.Reference, query.GetValueOrDefault("reference"));
-        });
+        }, await tester.SignedInShopperAsync());
 
         var after = await tester.GetOrderAsync(order.Id);
         Assert.Equal("created", after.Status);
@@ -116,7 +116,7 @@ public sealed class HostedCheckoutTests(CheckoutTester tester, ITestOutputHelper
 
         await tester.RunInBrowserAsync(nameof(PaidOrder_WhenRevisited_ShowsThatItIsPaid_AndOffersNoApprove), output, async page =>
         {
-            var approve = await SignInThroughApproveLinkAsync(page, order);
+            var approve = await OpenApprovePageAsync(page, order);
             await approve.ApproveAsync();
             await new ShopPage(page).WaitForReturnAsync(Merchant.SuccessUrl);
 
@@ -127,7 +127,7 @@ public sealed class HostedCheckoutTests(CheckoutTester tester, ITestOutputHelper
             await Expect(approve.ApproveButton).ToHaveCountAsync(0);
             var href = await approve.ReturnToShop.GetAttributeAsync("href");
             if (href is not null) Assert.StartsWith(Merchant.BaseUrl.ToString(), new Uri(new Uri(page.Url), href).ToString(), StringComparison.Ordinal);
-        });
+        }, await tester.SignedInShopperAsync());
 
         var after = await tester.GetOrderAsync(order.Id);
         Assert.Equal("succeeded", after.Status);
@@ -229,6 +229,13 @@ public sealed class HostedCheckoutTests(CheckoutTester tester, ITestOutputHelper
         await page.GotoAsync(order.ApproveUrl);
         var login = await new LoginPage(page).AssertShownAsync(ApprovePage.PathOf(order.Id));
         await login.SignInAsync(Shopper.Email, Shopper.Password);
+        return await new ApprovePage(page).WaitUntilReadyAsync(order.Id);
+    }
+
+    /// <summary>For a shopper who is already signed in.</summary>
+    private static async Task<ApprovePage> OpenApprovePageAsync(IPage page, OrderDto order)
+    {
+        await page.GotoAsync(order.ApproveUrl);
         return await new ApprovePage(page).WaitUntilReadyAsync(order.Id);
     }
 

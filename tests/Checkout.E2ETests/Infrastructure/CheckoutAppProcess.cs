@@ -111,16 +111,20 @@ public sealed class CheckoutAppProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilServingAsync(TimeSpan timeout)
+    private Task WaitUntilServingAsync(TimeSpan timeout) =>
+        WaitUntilServingAsync(BaseUrl, timeout, () =>
+            _process.HasExited ? $"Checkout exited with code {_process.ExitCode} while starting. Log: {LogPath}\n{LogTail()}" : null,
+            () => $"Log: {LogPath}\n{LogTail()}");
+
+    /// <summary>Polls <c>GET /</c> until it answers 200, the process dies (<paramref name="died"/>) or time is up.</summary>
+    public static async Task WaitUntilServingAsync(Uri baseUrl, TimeSpan timeout, Func<string?>? died = null, Func<string>? context = null)
     {
-        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        string last = "no answer yet";
-        while (deadline.Elapsed < timeout)
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (clock.Elapsed < timeout)
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException(
-                    $"Checkout exited with code {_process.ExitCode} while starting. Log: {LogPath}\n{LogTail()}");
+            if (died?.Invoke() is { } why) throw new InvalidOperationException(why);
             try
             {
                 using var response = await http.GetAsync("/");
@@ -133,7 +137,7 @@ public sealed class CheckoutAppProcess : IAsyncDisposable
             }
             await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
-        throw new TimeoutException($"Checkout did not answer GET / with 200 within {timeout} ({last}). Log: {LogPath}\n{LogTail()}");
+        throw new TimeoutException($"Checkout at {baseUrl} did not answer GET / with 200 within {timeout} ({last}). {context?.Invoke()}");
     }
 
     private static string FindAppDll(string contentRoot)

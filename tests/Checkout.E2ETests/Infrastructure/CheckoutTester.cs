@@ -53,7 +53,11 @@ public sealed class CheckoutTester : IAsyncLifetime
     private async Task<(CheckoutAppProcess?, Uri)> StartOrLocateCheckoutAsync()
     {
         if (!string.IsNullOrWhiteSpace(Settings.BaseUrl))
-            return (null, new Uri(Settings.BaseUrl.TrimEnd('/') + "/"));
+        {
+            var target = new Uri(Settings.BaseUrl.TrimEnd('/') + "/");
+            await CheckoutAppProcess.WaitUntilServingAsync(target, TimeSpan.FromMilliseconds(Settings.AppStartTimeoutMs));
+            return (null, target);
+        }
 
         var repoRoot = RepoLayout.FindRepoRoot()
             ?? throw new InvalidOperationException(
@@ -110,6 +114,38 @@ public sealed class CheckoutTester : IAsyncLifetime
         await using var session = await BrowserSession.OpenAsync(this, testName, output, options);
         await session.RunAsync(test);
     }
+
+    /// <summary>
+    /// The cookies of a signed-in sandbox shopper, made once per collection, for tests whose subject is
+    /// not the sign-in itself (it saves a form post and a redirect per test).
+    /// </summary>
+    public async Task<BrowserNewContextOptions> SignedInShopperAsync(BrowserNewContextOptions? options = null)
+    {
+        await _signInGate.WaitAsync();
+        try
+        {
+            if (_shopperState is null)
+            {
+                await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl.ToString() });
+                var page = await context.NewPageAsync();
+                await page.GotoAsync("/account/login");
+                await new Pages.LoginPage(page).SignInAsync(Settings.Shopper.Email, Settings.Shopper.Password);
+                await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.OrdinalIgnoreCase),
+                    new() { Timeout = Settings.TimeoutMs });
+                _shopperState = await context.StorageStateAsync();
+            }
+        }
+        finally
+        {
+            _signInGate.Release();
+        }
+        options ??= new BrowserNewContextOptions();
+        options.StorageState = _shopperState;
+        return options;
+    }
+
+    private readonly SemaphoreSlim _signInGate = new(1, 1);
+    private string? _shopperState;
 
     public string AppLogTail(int lines = 60) => _app?.LogTail(lines) ?? "(the suite did not start the app; see the instance's own logs)";
 

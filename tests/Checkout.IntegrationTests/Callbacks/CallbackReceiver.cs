@@ -23,10 +23,12 @@ public sealed class CallbackReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<int> _script;
     private readonly ConcurrentQueue<ReceivedCallback> _received = new();
+    private readonly TimeSpan _answerAfter;
 
-    private CallbackReceiver(int port, IEnumerable<int> script)
+    private CallbackReceiver(int port, IEnumerable<int> script, TimeSpan answerAfter)
     {
         _script = new ConcurrentQueue<int>(script);
+        _answerAfter = answerAfter;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -34,10 +36,13 @@ public sealed class CallbackReceiver : IAsyncDisposable
         _app.MapPost("/callbacks", HandleAsync);
     }
 
-    /// <summary>Starts listening; port 0 picks a free one. <paramref name="script"/> are the first answers' status codes.</summary>
-    public static async Task<CallbackReceiver> StartAsync(int port = 0, params int[] script)
+    /// <summary>
+    /// Starts listening; port 0 picks a free one. <paramref name="script"/> are the first answers' status
+    /// codes; <paramref name="answerAfter"/> makes every answer that slow.
+    /// </summary>
+    public static async Task<CallbackReceiver> StartAsync(int port = 0, TimeSpan answerAfter = default, params int[] script)
     {
-        var receiver = new CallbackReceiver(port, script);
+        var receiver = new CallbackReceiver(port, script, answerAfter);
         await receiver._app.StartAsync();
         return receiver;
     }
@@ -66,6 +71,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         _received.Enqueue(new ReceivedCallback(body, headers));
+        if (_answerAfter > TimeSpan.Zero) await Task.Delay(_answerAfter, http.RequestAborted);
         http.Response.StatusCode = _script.TryDequeue(out var status) ? status : StatusCodes.Status200OK;
         await http.Response.WriteAsync(http.Response.StatusCode == 200 ? "OK" : "not now");
     }

@@ -10,7 +10,7 @@ namespace Checkout.IntegrationTests.Callbacks;
 
 public sealed class EventsApiTests(CallbackAppFixture fixture) : IClassFixture<CallbackAppFixture>
 {
-    /// <summary>Pays an order whose receiver answers <paramref name="script"/> first; returns the event id once the delivery settled.</summary>
+    /// <summary>Pays an order calling back to <paramref name="receiver"/>; returns the event once its delivery is <paramref name="settledStatus"/>.</summary>
     private async Task<(MerchantClient Merchant, string OrderId, string EventId, JsonObject Event)> PaidOrderAsync(CallbackReceiver receiver, string settledStatus)
     {
         var merchant = await fixture.MerchantAsync();

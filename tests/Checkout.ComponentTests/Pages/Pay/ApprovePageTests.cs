@@ -53,6 +53,17 @@ public class ApprovePageTests : PageTestContext
     }
 
     [Fact]
+    public async Task ApprovePage_NamesThePaymentMethodGroupForScreenReaders()
+    {
+        var order = await SeedAsync(CheckoutData.Order(PageTestContext.Start));
+
+        var cut = Render(order);
+
+        var group = cut.Find("[role=radiogroup]");
+        Assert.Equal("Payment method", cut.Find($"#{group.GetAttribute("aria-labelledby")}").TextContent);
+    }
+
+    [Fact]
     public async Task ApprovePage_ShowsAScriptInTheDescriptionAsTextNotAsAnElement()
     {
         const string hostile = "<script>alert('x')</script><b>bold</b>";

@@ -76,6 +76,12 @@ public sealed partial class ApprovePage : IDisposable
     {
         var user = (await AuthenticationState).User;
         ShopperId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        if (ShopperId.Length == 0)
+        {
+            // [Authorize] keeps anonymous visitors out; a cookie without a shopper id is not one we issued.
+            Navigation.NavigateTo($"account/login?returnUrl={Uri.EscapeDataString("/pay/" + OrderId)}", forceLoad: true);
+            return;
+        }
         _view = await Orders.LoadAsync(OrderId, ShopperId, _disposed.Token);
         _loaded = true;
 
@@ -101,7 +107,11 @@ public sealed partial class ApprovePage : IDisposable
             // The countdown reached zero: stop ticking and show the order as the server now has it.
             _ticker?.Dispose();
             _ticker = null;
-            await RunAsync(async () => _view = await Orders.LoadAsync(OrderId, ShopperId, _disposed.Token) ?? _view);
+            await RunAsync(async () =>
+            {
+                _busyText = "Checking the order…";
+                _view = await Orders.LoadAsync(OrderId, ShopperId, _disposed.Token) ?? _view;
+            });
         }
         StateHasChanged();
     }
