@@ -1,4 +1,5 @@
 using Checkout.Core.Callbacks;
+using Checkout.Core.Common;
 using Checkout.Core.Idempotency;
 using Checkout.Core.Merchants;
 using Checkout.Core.Orders;
@@ -18,6 +19,7 @@ public class CheckoutDbContext : DbContext
     public DbSet<Merchant> Merchants => Set<Merchant>();
     public DbSet<Shopper> Shoppers => Set<Shopper>();
     public DbSet<WalletBalance> WalletBalances => Set<WalletBalance>();
+    public DbSet<SavedCard> SavedCards => Set<SavedCard>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<CallbackEvent> CallbackEvents => Set<CallbackEvent>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
@@ -54,26 +56,26 @@ public class CheckoutDbContext : DbContext
         return result;
     }
 
-    /// <summary>The transactional outbox: events raised by orders become rows in the same save as the change.</summary>
-    private List<Order> WriteOutbox()
+    /// <summary>The transactional outbox: events raised by entities become rows in the same save as the change.</summary>
+    private List<IEventSource> WriteOutbox()
     {
-        var raised = ChangeTracker.Entries<Order>().Select(e => e.Entity).Where(o => o.RaisedEvents.Count > 0).ToList();
+        var raised = ChangeTracker.Entries<IEventSource>().Select(e => e.Entity).Where(s => s.RaisedEvents.Count > 0).ToList();
         var now = Clock.GetUtcNow();
-        foreach (var order in raised)
+        foreach (var source in raised)
         {
-            foreach (var type in order.RaisedEvents)
+            foreach (var raisedEvent in source.RaisedEvents)
             {
-                var callbackEvent = CallbackEvent.Create(order.MerchantId, type, OrderResource.From(order), now);
+                var callbackEvent = CallbackEvent.Create(source.MerchantId, raisedEvent.Type, raisedEvent.DataObject(), now);
                 CallbackEvents.Add(callbackEvent);
-                if (order.CallbackUrl is not null)
-                    CallbackDeliveries.Add(CallbackDelivery.Create(callbackEvent, order.CallbackUrl, now));
+                if (source.CallbackUrl is not null)
+                    CallbackDeliveries.Add(CallbackDelivery.Create(callbackEvent, source.CallbackUrl, now));
             }
         }
         return raised;
     }
 
-    private static void ClearRaised(List<Order> raised)
+    private static void ClearRaised(List<IEventSource> raised)
     {
-        foreach (var order in raised) order.ClearRaisedEvents();
+        foreach (var source in raised) source.ClearRaisedEvents();
     }
 }

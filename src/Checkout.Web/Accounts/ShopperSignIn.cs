@@ -91,7 +91,11 @@ public sealed class ShopperSignIn(
 
         var shopper = Shopper.Create(normalized, passwords.Hash(password), clock.GetUtcNow());
         db.Shoppers.Add(shopper);
-        if (sandboxOptions.Value.Enabled) sandbox.OpenWallets(shopper.Id);
+        if (sandboxOptions.Value.Enabled)
+        {
+            sandbox.OpenWallets(shopper.Id);
+            sandbox.SaveTestCards(shopper.Id, clock.GetUtcNow());
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);

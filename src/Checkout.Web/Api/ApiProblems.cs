@@ -22,7 +22,8 @@ public static class ApiProblems
     private static int StatusFor(string code) => code switch
     {
         _ when code.EndsWith("_not_found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
-        _ when code.StartsWith("invalid_", StringComparison.Ordinal) || code.EndsWith("_not_supported", StringComparison.Ordinal)
+        _ when code.StartsWith("invalid_", StringComparison.Ordinal) || code.EndsWith("_invalid", StringComparison.Ordinal)
+            || code.EndsWith("_not_supported", StringComparison.Ordinal)
             => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status409Conflict,
     };

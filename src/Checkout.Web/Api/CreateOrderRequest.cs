@@ -43,9 +43,13 @@ public sealed record CreateOrderRequest(
         CheckUrl("error_url", ErrorUrl, required: true, merchant, errors);
         CheckUrl("callback_url", CallbackUrl, required: false, merchant, errors);
 
-        var captureMethod = Core.Orders.CaptureMethod.Automatic;
-        if (CaptureMethod is not null && CaptureMethod != "automatic")
-            errors["capture_method"] = [CaptureMethod == "manual" ? "manual capture is not available yet." : "capture_method must be 'automatic'."];
+        var captureMethod = CaptureMethod switch
+        {
+            null or "automatic" => Core.Orders.CaptureMethod.Automatic,
+            "manual" => Core.Orders.CaptureMethod.Manual,
+            _ => (CaptureMethod?)null,
+        };
+        if (captureMethod is null) errors["capture_method"] = ["capture_method is 'automatic' or 'manual'."];
 
         if (Metadata is not null)
         {
@@ -64,7 +68,7 @@ public sealed record CreateOrderRequest(
 
         if (errors.Count > 0) return null;
         return new NewOrder(Amount!.Value, currencyCode!, Description, Reference, SuccessUrl!, ErrorUrl!, CallbackUrl,
-            captureMethod, Metadata, expiresIn);
+            captureMethod!.Value, Metadata, expiresIn);
     }
 
     private static void CheckUrl(string field, string? value, bool required, Merchant merchant, Dictionary<string, string[]> errors)

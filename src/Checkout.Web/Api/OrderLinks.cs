@@ -15,10 +15,16 @@ public sealed class OrderLinks(IHttpContextAccessor http, IOptions<PublicUrlOpti
             new("self", $"{baseUrl}/api/v1/orders/{order.Id}", "GET"),
             new("approve", $"{baseUrl}/pay/{order.Id}", "GET"),
         };
-        if (order.Status is OrderStatus.Created or OrderStatus.RequiresAction)
+        if (order.Status is OrderStatus.Created or OrderStatus.RequiresAction or OrderStatus.Authorized)
             links.Add(new("cancel", $"{baseUrl}/api/v1/orders/{order.Id}/cancel", "POST"));
-        return OrderResource.From(order) with { Links = links };
+        if (order.Status == OrderStatus.Authorized)
+            links.Add(new("capture", $"{baseUrl}/api/v1/orders/{order.Id}/capture", "POST"));
+        // The 3-D Secure challenge is hosted by Checkout (a simulated issuer) and needs no sign-in.
+        var nextAction = order.Status == OrderStatus.RequiresAction ? NextAction.Redirect(AuthenticationUrl(baseUrl, order.Id)) : null;
+        return OrderResource.From(order) with { Links = links, NextAction = nextAction };
     }
+
+    public static string AuthenticationUrl(string baseUrl, string orderId) => $"{baseUrl}/pay/{orderId}/authenticate";
 
     private string BaseUrl()
     {

@@ -1,6 +1,7 @@
 using Checkout.Core.Common;
 using Checkout.Core.Data;
 using Checkout.Core.Orders;
+using Checkout.Core.Payments;
 using Checkout.Web.Idempotency;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,8 @@ public static class OrdersApi
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/{id}/cancel", CancelAsync).WithIdempotency();
+        group.MapPost("/{id}/confirm", ConfirmAsync).WithIdempotency();
+        group.MapPost("/{id}/capture", CaptureAsync).WithIdempotency();
         return group;
     }
 
@@ -78,21 +81,28 @@ public static class OrdersApi
         return TypedResults.Ok(new OrderList(page.Take(pageSize).Select(links.Describe).ToList(), hasMore));
     }
 
-    private static async Task<Results<Ok<OrderResource>, ProblemHttpResult>> CancelAsync(
-        string id, HttpContext http, CheckoutDbContext db, OrderLinks links, TimeProvider clock)
+    private static async Task<Ok<OrderResource>> CancelAsync(string id, HttpContext http, OrderPayments payments, OrderLinks links)
     {
-        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == id && o.MerchantId == http.User.MerchantId(), http.RequestAborted);
-        if (order is null) return OrderNotFound(id);
-        try
-        {
-            order.Cancel(clock.GetUtcNow());
-            await db.SaveChangesAsync(http.RequestAborted);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ApiProblems.Problem(409, "order_changed", "The order changed while canceling; read it again.");
-        }
-        return TypedResults.Ok(links.Describe(order));
+        var outcome = await payments.CancelAsync(id, http.User.MerchantId(), http.RequestAborted);
+        return TypedResults.Ok(links.Describe(outcome.Order));
+    }
+
+    /// <summary>Server-side confirmation with a processor token; a decline answers 200 with last_payment_error.</summary>
+    private static async Task<Results<Ok<OrderResource>, ValidationProblem>> ConfirmAsync(
+        string id, ConfirmOrderRequest? request, HttpContext http, OrderPayments payments, OrderLinks links)
+    {
+        if (string.IsNullOrWhiteSpace(request?.PaymentMethod))
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["payment_method"] = ["payment_method is required (e.g. pm_card_visa)."] });
+        var outcome = await payments.ConfirmAsync(id, http.User.MerchantId(), new PaymentChoice.ProcessorToken(request.PaymentMethod), http.RequestAborted);
+        return TypedResults.Ok(links.Describe(outcome.Order));
+    }
+
+    /// <summary>Captures an authorized order, all of it or a smaller <c>amount</c> (the rest is released).</summary>
+    private static async Task<Ok<OrderResource>> CaptureAsync(
+        string id, CaptureOrderRequest? request, HttpContext http, OrderPayments payments, OrderLinks links)
+    {
+        var outcome = await payments.CaptureAsync(id, http.User.MerchantId(), request?.Amount, http.RequestAborted);
+        return TypedResults.Ok(links.Describe(outcome.Order));
     }
 
     private static ProblemHttpResult OrderNotFound(string id) => ApiProblems.NotFound("order_not_found", $"No order '{id}'.");

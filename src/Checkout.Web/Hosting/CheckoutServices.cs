@@ -49,8 +49,7 @@ public static class CheckoutServices
         services.AddSingleton<ShopperPasswords>();
 
         // Orders and payments
-        services.AddScoped<IPaymentMethod, WalletPaymentMethod>();
-        services.AddScoped<OrderApproval>();
+        services.AddCheckoutPayments(configuration);
         services.AddHostedService<OrderExpiryService>();
 
         // Callbacks

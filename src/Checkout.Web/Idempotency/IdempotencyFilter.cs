@@ -91,6 +91,8 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock, 
             }
             else
             {
+                // A handler that recovered from a concurrency conflict may have cleared the tracker.
+                if (db.Entry(record).State == EntityState.Detached) db.IdempotencyRecords.Attach(record);
                 record.Complete(http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, buffer.ToArray());
                 await db.SaveChangesAsync(http.RequestAborted);
                 await transaction.CommitAsync(http.RequestAborted);

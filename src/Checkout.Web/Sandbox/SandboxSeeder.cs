@@ -1,6 +1,7 @@
 using Checkout.Core.Common;
 using Checkout.Core.Data;
 using Checkout.Core.Merchants;
+using Checkout.Core.Payments.Sandbox;
 using Checkout.Core.Shoppers;
 using Checkout.Web.Accounts;
 using Checkout.Web.Hosting;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Checkout.Web.Sandbox;
 
 /// <summary>The sandbox's known accounts, documented in README.md. Seeded only when <c>Checkout:Sandbox:Enabled</c>.</summary>
-public sealed class SandboxSeeder(CheckoutDbContext db, ShopperPasswords passwords, IOptions<SandboxOptions> options, TimeProvider clock)
+public sealed class SandboxSeeder(CheckoutDbContext db, ShopperPasswords passwords, ICardTokenizer tokenizer, IOptions<SandboxOptions> options, TimeProvider clock)
 {
     public const string MerchantId = "demo_merchant";
     public const string MerchantName = "Demo Merchant";
@@ -33,8 +34,19 @@ public sealed class SandboxSeeder(CheckoutDbContext db, ShopperPasswords passwor
             var shopper = Shopper.Create(ShopperEmail, passwords.Hash(ShopperPassword), now);
             db.Shoppers.Add(shopper);
             OpenWallets(shopper.Id);
+            SaveTestCards(shopper.Id, now);
         }
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Saves every test card on the sandbox shopper, so QA can pick any outcome without typing numbers.</summary>
+    public void SaveTestCards(string shopperId, DateTimeOffset now)
+    {
+        foreach (var card in TestCards.All)
+        {
+            var token = tokenizer.Tokenize(card.Number);
+            db.SavedCards.Add(SavedCard.Create(shopperId, token.Brand.ToString().ToLowerInvariant(), token.Last4, 12, now.Year + 5, token.Token, now));
+        }
     }
 
     /// <summary>Gives a sandbox shopper a starting balance in every supported currency.</summary>

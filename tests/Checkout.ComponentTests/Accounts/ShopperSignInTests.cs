@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Checkout.Core.Payments;
 using System.Security.Claims;
 using Checkout.ComponentTests.Infrastructure;
 using Checkout.Core.Data;
@@ -33,6 +35,7 @@ public class ShopperSignInTests : IAsyncLifetime
         services.AddDbContext<CheckoutDbContext>(o => o.UseSqlite(_connection));
         services.AddSingleton<ShopperPasswords>();
         services.AddScoped<SandboxSeeder>();
+        services.AddCheckoutPayments(new ConfigurationBuilder().Build());
         services.Configure<AccountOptions>(o => { o.MaxFailedSignIns = 5; o.LockoutDuration = TimeSpan.FromMinutes(15); });
         services.Configure<SandboxOptions>(o => o.Enabled = true);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();

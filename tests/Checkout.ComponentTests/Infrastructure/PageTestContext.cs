@@ -8,6 +8,7 @@ using Checkout.Web.Components;
 using Checkout.Web.Sandbox;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -45,8 +46,7 @@ public abstract class PageTestContext : IAsyncLifetime
         Context.Services.AddLogging();
         Context.Services.AddSingleton<TimeProvider>(Clock);
         Context.Services.AddDbContext<CheckoutDbContext>(o => o.UseSqlite(_connection));
-        Context.Services.AddScoped<IPaymentMethod, WalletPaymentMethod>();
-        Context.Services.AddScoped<OrderApproval>();
+        Context.Services.AddCheckoutPayments(new ConfigurationBuilder().Build());
         Context.Services.AddSingleton<ShopperPasswords>();
         Context.Services.AddScoped<SandboxSeeder>();
         Context.Services.AddCheckoutPages();

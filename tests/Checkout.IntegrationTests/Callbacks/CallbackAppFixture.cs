@@ -59,7 +59,7 @@ public static class CallbackAppExtensions
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
         var shopperId = await db.Shoppers.Where(s => s.Email == "shopper@example.com").Select(s => s.Id).SingleAsync();
-        var result = await scope.ServiceProvider.GetRequiredService<OrderApproval>().ApproveAsync(orderId, shopperId, "wallet", CancellationToken.None);
+        var result = await scope.ServiceProvider.GetRequiredService<OrderPayments>().ConfirmAsync(orderId, null, new PaymentChoice.Wallet(shopperId), CancellationToken.None);
         Assert.Null(result.Error);
     }
 

@@ -78,10 +78,10 @@ public class ApprovalTests(AppFixture fixture)
         Assert.Equal(before, await BalanceAsync(shopperId, "NOK"));
     }
 
-    private async Task<ApprovalResult> ApproveAsync(string orderId, string shopperId)
+    private async Task<PaymentOutcome> ApproveAsync(string orderId, string shopperId)
     {
         await using var scope = fixture.App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<OrderApproval>().ApproveAsync(orderId, shopperId, WalletPaymentMethod.TypeName, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<OrderPayments>().ConfirmAsync(orderId, null, new PaymentChoice.Wallet(shopperId), CancellationToken.None);
     }
 
     private async Task<string> SandboxShopperIdAsync()

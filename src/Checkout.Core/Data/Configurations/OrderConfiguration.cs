@@ -38,6 +38,34 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             e.Property(p => p.DeclineCode).HasMaxLength(64);
             e.Property(p => p.Message).HasMaxLength(500);
         });
+        builder.Property(o => o.CardBrand).HasMaxLength(32);
+        builder.Property(o => o.CardLast4).HasMaxLength(4);
+        builder.Property(o => o.Processor).HasMaxLength(32);
+        builder.Property(o => o.ProcessorReference).HasMaxLength(128);
+        builder.OwnsMany(o => o.Attempts, a =>
+        {
+            a.ToTable("PaymentAttempts");
+            a.WithOwner().HasForeignKey("OrderId");
+            // A generated key: with (OrderId, Number) EF would take a new attempt for an existing row and UPDATE it.
+            a.Property<long>("Id").ValueGeneratedOnAdd();
+            a.HasKey("Id");
+            a.HasIndex("OrderId", nameof(PaymentAttempt.Number)).IsUnique();
+            a.Property(p => p.PaymentMethod).HasMaxLength(16);
+            a.Property(p => p.CardBrand).HasMaxLength(32);
+            a.Property(p => p.CardLast4).HasMaxLength(4);
+            a.Property(p => p.Outcome).HasMaxLength(32);
+            a.Property(p => p.DeclineCode).HasMaxLength(64);
+            a.Property(p => p.ProcessorReference).HasMaxLength(128);
+        });
+        builder.Navigation(o => o.Attempts).AutoInclude();
+        builder.OwnsOne(o => o.Dispute, d =>
+        {
+            d.Property(p => p.Id).HasMaxLength(64);
+            d.Property(p => p.Status).HasMaxLength(32);
+            d.Property(p => p.Reason).HasMaxLength(64);
+            d.Ignore(p => p.IsOpen);
+        });
+        builder.Ignore(o => o.HasOpenDispute);
         builder.Ignore(o => o.RaisedEvents);
         builder.Ignore(o => o.CurrencyInfo);
         builder.HasOne<Merchant>().WithMany().HasForeignKey(o => o.MerchantId);
@@ -45,6 +73,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => new { o.MerchantId, o.Reference });
         builder.HasIndex(o => new { o.Status, o.ExpiresAt });
         builder.HasIndex(o => o.ShopperId);
+        builder.HasIndex(o => new { o.Status, o.AuthorizedAt });
     }
 
     private static OrderStatus Parse(string name) =>

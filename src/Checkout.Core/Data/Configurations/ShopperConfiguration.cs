@@ -25,3 +25,17 @@ internal sealed class WalletBalanceConfiguration : IEntityTypeConfiguration<Wall
         builder.HasOne<Shopper>().WithMany().HasForeignKey(w => w.ShopperId);
     }
 }
+
+internal sealed class SavedCardConfiguration : IEntityTypeConfiguration<SavedCard>
+{
+    public void Configure(EntityTypeBuilder<SavedCard> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).HasMaxLength(64);
+        builder.Property(c => c.Brand).HasMaxLength(32);
+        builder.Property(c => c.Last4).HasMaxLength(4);
+        builder.Property(c => c.ProcessorToken).HasMaxLength(128);
+        builder.HasOne<Shopper>().WithMany().HasForeignKey(c => c.ShopperId);
+        builder.HasIndex(c => c.ShopperId);
+    }
+}

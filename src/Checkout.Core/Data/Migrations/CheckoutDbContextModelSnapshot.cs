@@ -71,6 +71,7 @@ namespace Checkout.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LeasedUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("MerchantId")
@@ -259,6 +260,9 @@ namespace Checkout.Core.Data.Migrations
                     b.Property<long>("AmountRefunded")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AuthorizedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CallbackUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -266,6 +270,17 @@ namespace Checkout.Core.Data.Migrations
                     b.Property<string>("CaptureMethod")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CapturedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CardBrand")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardLast4")
+                        .HasMaxLength(4)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -301,6 +316,14 @@ namespace Checkout.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Processor")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessorReference")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -334,9 +357,52 @@ namespace Checkout.Core.Data.Migrations
 
                     b.HasIndex("MerchantId", "Reference");
 
+                    b.HasIndex("Status", "AuthorizedAt");
+
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.ToTable("Orders");
+                });
+
+            modelBuilder.Entity("Checkout.Core.Shoppers.SavedCard", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Brand")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessorToken")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopperId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShopperId");
+
+                    b.ToTable("SavedCards");
                 });
 
             modelBuilder.Entity("Checkout.Core.Shoppers.Shopper", b =>
@@ -418,6 +484,92 @@ namespace Checkout.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("Checkout.Core.Orders.OrderDispute", "Dispute", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("Amount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("OpensAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("OrderId");
+
+                            b1.ToTable("Orders");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
+                    b.OwnsMany("Checkout.Core.Orders.PaymentAttempt", "Attempts", b1 =>
+                        {
+                            b1.Property<long>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("CardBrand")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("CardLast4")
+                                .HasMaxLength(4)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("CreatedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("DeclineCode")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Number")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("OrderId")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Outcome")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("PaymentMethod")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ProcessorReference")
+                                .HasMaxLength(128)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("OrderId", "Number")
+                                .IsUnique();
+
+                            b1.ToTable("PaymentAttempts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
                     b.OwnsOne("Checkout.Core.Orders.PaymentError", "LastPaymentError", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -445,7 +597,20 @@ namespace Checkout.Core.Data.Migrations
                                 .HasForeignKey("OrderId");
                         });
 
+                    b.Navigation("Attempts");
+
+                    b.Navigation("Dispute");
+
                     b.Navigation("LastPaymentError");
+                });
+
+            modelBuilder.Entity("Checkout.Core.Shoppers.SavedCard", b =>
+                {
+                    b.HasOne("Checkout.Core.Shoppers.Shopper", null)
+                        .WithMany()
+                        .HasForeignKey("ShopperId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Core.Shoppers.WalletBalance", b =>

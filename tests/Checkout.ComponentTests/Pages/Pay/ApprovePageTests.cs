@@ -1,3 +1,4 @@
+using Checkout.Core.Payments.Processors;
 using Bunit;
 using Bunit.TestDoubles;
 using Checkout.ComponentTests.Infrastructure;
@@ -110,7 +111,8 @@ public class ApprovePageTests : PageTestContext
     public async Task ApprovePage_RevisitingAPaidOrder_ShowsItsStateAndNoApproveButton()
     {
         var order = CheckoutData.Order(PageTestContext.Start, reference: "r1");
-        order.Succeed("shp_other", "wallet", PageTestContext.Start);
+        order.RecordAttempt("wallet", PaymentSource.Wallet("shp_other"),
+            new ProcessorResult(ProcessorStatus.Captured, "wal_shp_other_" + order.Id), maxAttempts: 5, PageTestContext.Start);
         await SeedAsync(order);
 
         var cut = Render(order);

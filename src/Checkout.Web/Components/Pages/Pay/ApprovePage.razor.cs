@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Checkout.Core.Common;
 using Checkout.Core.Orders;
 using Checkout.Core.Payments;
+using Checkout.Core.Payments.Processors;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -24,7 +25,7 @@ public sealed partial class ApprovePage : IDisposable
     private string _busyText = "";
     private PaymentError? _paymentError;
     private string? _failure;
-    private string _paymentMethod = WalletPaymentMethod.TypeName;
+    private string _paymentMethod = PaymentSource.WalletType;
     private ITimer? _ticker;
 
     [Parameter] public string OrderId { get; set; } = "";
@@ -125,7 +126,7 @@ public sealed partial class ApprovePage : IDisposable
         {
             _busyText = "Approving your payment…";
             // Not tied to the page's lifetime: once started, the payment finishes even if the tab closes.
-            var outcome = await Orders.ApproveAsync(OrderId, ShopperId, _paymentMethod, CancellationToken.None);
+            var outcome = await Orders.ApproveAsync(OrderId, new PaymentChoice.Wallet(ShopperId), ShopperId, CancellationToken.None);
             if (outcome.Error is null && outcome.View.Order.Status.RedirectsToSuccess())
             {
                 LeaveFor(outcome.View.Order);

@@ -28,11 +28,11 @@ public sealed class ApprovePageOrders(IServiceScopeFactory scopes, TimeProvider 
         return await DescribeAsync(db, order, shopperId, cancellationToken);
     }
 
-    public async Task<ApprovalOutcome> ApproveAsync(string orderId, string shopperId, string paymentMethod, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome> ApproveAsync(string orderId, PaymentChoice choice, string shopperId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<OrderApproval>()
-            .ApproveAsync(orderId, shopperId, paymentMethod, cancellationToken);
+        var result = await scope.ServiceProvider.GetRequiredService<OrderPayments>()
+            .ConfirmAsync(orderId, merchantId: null, choice, cancellationToken);
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
         return new ApprovalOutcome(await DescribeAsync(db, result.Order, shopperId, cancellationToken), result.Error);
     }
@@ -40,8 +40,8 @@ public sealed class ApprovePageOrders(IServiceScopeFactory scopes, TimeProvider 
     public async Task<ApprovalView> CancelAsync(string orderId, string shopperId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var order = await scope.ServiceProvider.GetRequiredService<OrderApproval>()
-            .CancelByShopperAsync(orderId, shopperId, cancellationToken);
+        var order = (await scope.ServiceProvider.GetRequiredService<OrderPayments>()
+            .CancelAsync(orderId, merchantId: null, cancellationToken)).Order;
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
         return await DescribeAsync(db, order, shopperId, cancellationToken);
     }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Checkout.Core.Data.Migrations
 {
     [DbContext(typeof(CheckoutDbContext))]
-    [Migration("20261124090934_InitialCreate")]
+    [Migration("20261124100219_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -74,6 +74,7 @@ namespace Checkout.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LeasedUntil")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("MerchantId")
@@ -262,6 +263,9 @@ namespace Checkout.Core.Data.Migrations
                     b.Property<long>("AmountRefunded")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AuthorizedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CallbackUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -269,6 +273,17 @@ namespace Checkout.Core.Data.Migrations
                     b.Property<string>("CaptureMethod")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CapturedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CardBrand")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardLast4")
+                        .HasMaxLength(4)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -304,6 +319,14 @@ namespace Checkout.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Processor")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessorReference")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -337,9 +360,52 @@ namespace Checkout.Core.Data.Migrations
 
                     b.HasIndex("MerchantId", "Reference");
 
+                    b.HasIndex("Status", "AuthorizedAt");
+
                     b.HasIndex("Status", "ExpiresAt");
 
                     b.ToTable("Orders");
+                });
+
+            modelBuilder.Entity("Checkout.Core.Shoppers.SavedCard", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Brand")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessorToken")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopperId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShopperId");
+
+                    b.ToTable("SavedCards");
                 });
 
             modelBuilder.Entity("Checkout.Core.Shoppers.Shopper", b =>
@@ -421,6 +487,92 @@ namespace Checkout.Core.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("Checkout.Core.Orders.OrderDispute", "Dispute", b1 =>
+                        {
+                            b1.Property<string>("OrderId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("Amount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Id")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("OpensAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("OrderId");
+
+                            b1.ToTable("Orders");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
+                    b.OwnsMany("Checkout.Core.Orders.PaymentAttempt", "Attempts", b1 =>
+                        {
+                            b1.Property<long>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("CardBrand")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("CardLast4")
+                                .HasMaxLength(4)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("CreatedAt")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("DeclineCode")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Number")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("OrderId")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Outcome")
+                                .IsRequired()
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("PaymentMethod")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("ProcessorReference")
+                                .HasMaxLength(128)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("OrderId", "Number")
+                                .IsUnique();
+
+                            b1.ToTable("PaymentAttempts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId");
+                        });
+
                     b.OwnsOne("Checkout.Core.Orders.PaymentError", "LastPaymentError", b1 =>
                         {
                             b1.Property<string>("OrderId")
@@ -448,7 +600,20 @@ namespace Checkout.Core.Data.Migrations
                                 .HasForeignKey("OrderId");
                         });
 
+                    b.Navigation("Attempts");
+
+                    b.Navigation("Dispute");
+
                     b.Navigation("LastPaymentError");
+                });
+
+            modelBuilder.Entity("Checkout.Core.Shoppers.SavedCard", b =>
+                {
+                    b.HasOne("Checkout.Core.Shoppers.Shopper", null)
+                        .WithMany()
+                        .HasForeignKey("ShopperId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Checkout.Core.Shoppers.WalletBalance", b =>

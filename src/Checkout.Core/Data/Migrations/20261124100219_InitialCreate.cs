@@ -153,9 +153,20 @@ namespace Checkout.Core.Data.Migrations
                     Metadata = table.Column<string>(type: "TEXT", nullable: false),
                     ShopperId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     PaymentMethod = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CardBrand = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CardLast4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    Processor = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ProcessorReference = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Dispute_Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Dispute_Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Dispute_Reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Dispute_Amount = table.Column<long>(type: "INTEGER", nullable: true),
+                    Dispute_OpensAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AuthorizedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CapturedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -165,6 +176,30 @@ namespace Checkout.Core.Data.Migrations
                         name: "FK_Orders_Merchants_MerchantId",
                         column: x => x.MerchantId,
                         principalTable: "Merchants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SavedCards",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ShopperId = table.Column<string>(type: "TEXT", nullable: false),
+                    Brand = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Last4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    ExpMonth = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpYear = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProcessorToken = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SavedCards", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SavedCards_Shoppers_ShopperId",
+                        column: x => x.ShopperId,
+                        principalTable: "Shoppers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -213,6 +248,33 @@ namespace Checkout.Core.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "PaymentAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    PaymentMethod = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CardBrand = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CardLast4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DeclineCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ProcessorReference = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    OrderId = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PaymentAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PaymentAttempts_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_CallbackAttempts_DeliveryId",
                 table: "CallbackAttempts",
@@ -254,9 +316,25 @@ namespace Checkout.Core.Data.Migrations
                 column: "ShopperId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Orders_Status_AuthorizedAt",
+                table: "Orders",
+                columns: new[] { "Status", "AuthorizedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Orders_Status_ExpiresAt",
                 table: "Orders",
                 columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PaymentAttempts_OrderId_Number",
+                table: "PaymentAttempts",
+                columns: new[] { "OrderId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SavedCards_ShopperId",
+                table: "SavedCards",
+                column: "ShopperId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Shoppers_Email",
@@ -278,7 +356,10 @@ namespace Checkout.Core.Data.Migrations
                 name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
-                name: "Orders");
+                name: "PaymentAttempts");
+
+            migrationBuilder.DropTable(
+                name: "SavedCards");
 
             migrationBuilder.DropTable(
                 name: "StoredSecrets");
@@ -290,13 +371,16 @@ namespace Checkout.Core.Data.Migrations
                 name: "CallbackDeliveries");
 
             migrationBuilder.DropTable(
-                name: "Merchants");
+                name: "Orders");
 
             migrationBuilder.DropTable(
                 name: "Shoppers");
 
             migrationBuilder.DropTable(
                 name: "Events");
+
+            migrationBuilder.DropTable(
+                name: "Merchants");
         }
     }
 }
