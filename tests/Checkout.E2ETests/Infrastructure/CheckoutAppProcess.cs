@@ -57,6 +57,11 @@ public sealed class CheckoutAppProcess : IAsyncDisposable
         env["ConnectionStrings__Checkout"] = $"Data Source={Path.Combine(dataDir, "e2e.db")}";
         env["Checkout__Sandbox__Enabled"] = "true";
         env["Checkout__Callbacks__AllowPrivateNetworks"] = "true"; // the fake merchant listens on 127.0.0.1
+        // Late authorizations, refunds and disputes settle within seconds so flows can wait for them.
+        env["Checkout__Sandbox__SettleDelay"] = "00:00:02";
+        env["Checkout__Sandbox__RefundDelay"] = "00:00:02";
+        env["Checkout__Sandbox__DisputeDelay"] = "00:00:02";
+        env["Checkout__Payments__ReconcileInterval"] = "00:00:00.500";
         env["Checkout__Callbacks__RetrySchedule__0"] = "00:00:01";
         env["Checkout__Callbacks__RetrySchedule__1"] = "00:00:02";
         env["Checkout__Callbacks__RetrySchedule__2"] = "00:00:05";
