@@ -6,7 +6,7 @@
 #   bench/run.sh                 # the full run (about 15 minutes on 2 cores)
 #   BENCH_QUICK=1 bench/run.sh   # a short smoke run of the script itself (numbers are not comparable)
 #
-# Knobs (environment): CHECKOUT_SRC (repo to publish, default this one), BENCH_ROUNDS (5),
+# Knobs (environment): CHECKOUT_SRC (repo to publish, default this one), BENCH_COMMIT (label in the table), BENCH_ROUNDS (5),
 # BENCH_WARMUP (5 s), BENCH_SECONDS (10 s), BENCH_CONNECTIONS (64), BENCH_CALLBACK_MODE (auto|confirm|cancel),
 # BENCH_CB_RATE (100), BENCH_CB_SECONDS (20), BENCH_CB_STEPS (200,400,800,1200,1600,2000), BENCH_CB_STEP_SECONDS (10),
 # BENCH_TTFB_COUNT (200), BENCH_CIRCUITS (50), BENCH_SETTLE (10 s), BENCH_STARTUP_RUNS (5).
@@ -217,8 +217,8 @@ log "start-up: $STARTUP_RUNS runs on an existing database"
   --runs "$STARTUP_RUNS" | sed -n 's/^BENCHJSON //p' >"$WORK/startup.json"
 
 # ---------------------------------------------------------------- the table
-COMMIT=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git -C "$SRC" status --porcelain -- src 2>/dev/null)" ]]; then COMMIT="$COMMIT+uncommitted"; fi
+COMMIT=${BENCH_COMMIT:-$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [[ -z "${BENCH_COMMIT:-}" && -n "$(git -C "$SRC" status --porcelain -- src 2>/dev/null)" ]]; then COMMIT="$COMMIT+uncommitted"; fi
 jq -n --slurpfile create "$WORK/create.json" --slurpfile get "$WORK/get.json" --slurpfile cb "$WORK/callbacks.json" \
   --slurpfile ttfb "$WORK/ttfb.json" --slurpfile circuits "$WORK/circuits.json" --slurpfile startup "$WORK/startup.json" \
   --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --arg cpus "$(nproc)" \

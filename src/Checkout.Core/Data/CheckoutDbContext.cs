@@ -21,6 +21,7 @@ public class CheckoutDbContext : DbContext
     public DbSet<WalletBalance> WalletBalances => Set<WalletBalance>();
     public DbSet<SavedCard> SavedCards => Set<SavedCard>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<Core.Refunds.Refund> Refunds => Set<Core.Refunds.Refund>();
     public DbSet<CallbackEvent> CallbackEvents => Set<CallbackEvent>();
     public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
     public DbSet<CallbackAttempt> CallbackAttempts => Set<CallbackAttempt>();

@@ -172,6 +172,14 @@ public partial class Order : IEventSource
         _raisedEvents.Add(new RaisedEvent(OrderEventTypes.DisputeCreated, () => DisputeResource.From(this)));
     }
 
+    /// <summary>The processor will report a dispute on this captured payment (the sandbox dispute card, captured manually).</summary>
+    public void ScheduleDispute(DateTimeOffset opensAt)
+    {
+        if (Status != OrderStatus.Succeeded)
+            throw new DomainException("order_not_captured", $"Only a captured payment can be disputed; this one is {Status.ToApiName()}.");
+        Dispute ??= OrderDispute.Schedule(AmountCaptured, opensAt);
+    }
+
     public void ClearRaisedEvents() => _raisedEvents.Clear();
 
     private void Apply(ProcessorResult result, int maxAttempts, DateTimeOffset now)

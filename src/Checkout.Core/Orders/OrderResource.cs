@@ -32,6 +32,9 @@ public sealed record OrderResource(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<Link>? Links { get; init; }
 
+    /// <summary>The order's refunds, newest first; amount_refunded counts those that have not failed.</summary>
+    public IReadOnlyList<Core.Refunds.RefundResource> Refunds { get; init; } = [];
+
     public static OrderResource From(Order order) => new(
         order.Id, "order", order.Status, order.Amount, order.Currency, order.Description, order.Reference,
         order.SuccessUrl, order.ErrorUrl, order.CallbackUrl, order.CaptureMethod, order.AmountCaptured,
@@ -39,7 +42,7 @@ public sealed record OrderResource(
         order.CardLast4 is null ? null : new CardResource(order.CardBrand!, order.CardLast4),
         order.Attempts.Select(a => new AttemptResource(a.Number, a.PaymentMethod, a.CardBrand, a.CardLast4, a.Outcome, a.DeclineCode, a.ProcessorReference, a.CreatedAt)).ToList(),
         order.HasOpenDispute ? DisputeResource.From(order) : null,
-        order.Metadata, order.CreatedAt, order.ExpiresAt);
+        order.Metadata, order.CreatedAt, order.ExpiresAt) { Refunds = Core.Refunds.RefundResource.ListOf(order) };
 }
 
 /// <summary>A HATEOAS link: where to go for <see cref="Rel"/>.</summary>

@@ -62,7 +62,8 @@ public sealed class OrderPayments(
         {
             var toCapture = amount ?? order.Amount;
             order.Capture(toCapture, now); // checks state and amount before the processor is asked
-            await ProcessorOf(order).CaptureAsync(order.ProcessorReference!, toCapture, cancellationToken);
+            var captured = await ProcessorOf(order).CaptureAsync(order.ProcessorReference!, toCapture, cancellationToken);
+            if (captured.DisputeOpensAt is { } opensAt) order.ScheduleDispute(opensAt);
             return null;
         });
 

@@ -13,4 +13,7 @@ public sealed class PaymentOptions
 
     /// <summary>How often processing orders, stale authorizations and due disputes are checked.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many order ids reconciliation reads at a time (it pages through all that are due).</summary>
+    public int ReconcileBatchSize { get; set; } = 100;
 }

@@ -17,6 +17,7 @@ public static class PaymentServices
         services.AddSingleton<IPaymentProcessor>(sp => sp.GetRequiredService<SandboxCardProcessor>());
         services.AddSingleton<ICardTokenizer>(sp => sp.GetRequiredService<SandboxCardProcessor>());
         services.AddScoped<OrderPayments>();
+        services.AddHostedService<PaymentReconciler>();
         return services;
     }
 }

@@ -21,6 +21,9 @@ public static class ApiProblems
 
     private static int StatusFor(string code) => code switch
     {
+        "amount_too_large" => StatusCodes.Status400BadRequest,
+        "idempotency_key_reused" => StatusCodes.Status422UnprocessableEntity,
+        "internal_error" => StatusCodes.Status500InternalServerError,
         _ when code.EndsWith("_not_found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
         _ when code.StartsWith("invalid_", StringComparison.Ordinal) || code.EndsWith("_invalid", StringComparison.Ordinal)
             || code.EndsWith("_not_supported", StringComparison.Ordinal)

@@ -38,6 +38,7 @@ public static class CheckoutPipeline
             .DisableAntiforgery()
             .AddEndpointFilter<DomainErrorFilter>();
         api.MapOrdersApiV1();
+        api.MapRefundsApiV1();
         api.MapEventsApiV1();
         app.MapCheckoutPages();
         return app;

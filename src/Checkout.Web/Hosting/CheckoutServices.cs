@@ -51,6 +51,7 @@ public static class CheckoutServices
         // Orders and payments
         services.AddCheckoutPayments(configuration);
         services.AddHostedService<OrderExpiryService>();
+        Core.Refunds.RefundServices.AddCheckoutRefunds(services, configuration);
 
         // Callbacks
         services.AddCheckoutCallbacks(configuration);

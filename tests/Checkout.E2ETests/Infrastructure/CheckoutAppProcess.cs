@@ -25,8 +25,13 @@ public sealed class CheckoutAppProcess : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
+    public const string DatabaseFileName = "e2e.db";
+
     public Uri BaseUrl { get; }
     public string LogPath { get; }
+
+    /// <summary>The app's SQLite database file; SQLite keeps <c>-wal</c> and <c>-shm</c> files beside it.</summary>
+    public string DatabasePath => Path.Combine(_dataDir, DatabaseFileName);
 
     public static async Task<CheckoutAppProcess> StartAsync(string repoRoot, string artifactsPath, TimeSpan startTimeout)
     {
@@ -54,7 +59,7 @@ public sealed class CheckoutAppProcess : IAsyncDisposable
         env.Remove("ASPNETCORE_URLS");
         env.Remove("ASPNETCORE_HTTP_PORTS");
         env.Remove("ASPNETCORE_HTTPS_PORTS");
-        env["ConnectionStrings__Checkout"] = $"Data Source={Path.Combine(dataDir, "e2e.db")}";
+        env["ConnectionStrings__Checkout"] = $"Data Source={Path.Combine(dataDir, DatabaseFileName)}";
         env["Checkout__Sandbox__Enabled"] = "true";
         env["Checkout__Callbacks__AllowPrivateNetworks"] = "true"; // the fake merchant listens on 127.0.0.1
         // Late authorizations, refunds and disputes settle within seconds so flows can wait for them.
@@ -66,6 +71,8 @@ public sealed class CheckoutAppProcess : IAsyncDisposable
         env["Checkout__Callbacks__RetrySchedule__1"] = "00:00:02";
         env["Checkout__Callbacks__RetrySchedule__2"] = "00:00:05";
         env["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        // Checkout's own debug logging too, so the card-data test also covers what a debugging operator would see.
+        env["Logging__LogLevel__Checkout"] = "Debug";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var app = new CheckoutAppProcess(process, log, logPath, dataDir, baseUrl);

@@ -21,6 +21,9 @@ public sealed class CheckoutTester : IAsyncLifetime
 
     public string? AppLogPath => _app?.LogPath;
 
+    /// <summary>The app's SQLite file (its -wal and -shm sit beside it), when the suite started the app.</summary>
+    public string? AppDatabasePath => _app?.DatabasePath;
+
     public TimeSpan CallbackTimeout => TimeSpan.FromMilliseconds(Settings.CallbackTimeoutMs);
 
     public async Task InitializeAsync()
@@ -103,6 +106,12 @@ public sealed class CheckoutTester : IAsyncLifetime
     {
         using var api = NewApiClient();
         return await api.GetOrderAsync(id);
+    }
+
+    public async Task<System.Text.Json.JsonElement> GetOrderJsonAsync(string id)
+    {
+        using var api = NewApiClient();
+        return await api.GetOrderJsonAsync(id);
     }
 
     /// <summary>

@@ -62,6 +62,18 @@ public sealed class MerchantApiClient(HttpClient http, MerchantCredentials crede
         return JsonSerializer.Deserialize<OrderDto>(body, Json) ?? throw new InvalidOperationException("Empty order.");
     }
 
+    /// <summary>The order as the API answers it, for fields <see cref="OrderDto"/> leaves out (next_action, last_payment_error, attempts).</summary>
+    public async Task<JsonElement> GetOrderJsonAsync(string id)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/orders/{Uri.EscapeDataString(id)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetAccessTokenAsync());
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"GET /api/v1/orders/{id} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
     public void Dispose() => http.Dispose();
 
     private sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string? Scope);

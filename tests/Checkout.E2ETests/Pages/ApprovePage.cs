@@ -15,6 +15,20 @@ public sealed class ApprovePage(IPage page)
     public ILocator ReturnToShop => page.GetByRole(AriaRole.Button, new() { Name = "Return to shop" })
         .Or(page.GetByRole(AriaRole.Link, new() { Name = "Return to shop" }));
 
+    /// <summary>The decline or refusal the page explains (a card declined, a wallet too low).</summary>
+    public ILocator PaymentError => page.Locator("[data-testid=payment-error]");
+
+    public ILocator NewCardOption => page.GetByRole(AriaRole.Radio, new() { Name = "New card", Exact = true });
+    public ILocator CardNumber => page.GetByLabel("Card number", new() { Exact = true });
+    public ILocator Expiry => page.GetByLabel("Expiry (MM/YY)", new() { Exact = true });
+    public ILocator Cvc => page.GetByLabel("CVC", new() { Exact = true });
+    public ILocator NameOnCard => page.GetByLabel("Name on card", new() { Exact = true });
+    public ILocator SaveCard => page.GetByRole(AriaRole.Checkbox, new() { Name = "Save card for next time" });
+    public ILocator CardBrand => page.Locator("[data-testid=card-brand]");
+
+    /// <summary>A saved card's radio by its last 4 digits ("Visa •••• 3184, exp 12/31").</summary>
+    public ILocator SavedCard(string last4) => page.GetByRole(AriaRole.Radio, new() { Name = $"•••• {last4}," });
+
     public static string PathOf(string orderId) => $"/pay/{orderId}";
 
     public async Task<ApprovePage> WaitUntilReadyAsync(string orderId)
@@ -34,6 +48,34 @@ public sealed class ApprovePage(IPage page)
     }
 
     public Task ApproveAsync() => ApproveButton.ClickAsync();
+
+    /// <summary>Chooses New card and types a card as a shopper would; the expiry is any future month unless given.</summary>
+    public async Task EnterNewCardAsync(string number, string? expiry = null, string cvc = "123", string name = "Ada Shopper")
+    {
+        await NewCardOption.CheckAsync();
+        await Expect(CardNumber).ToBeEditableAsync();
+        await CardNumber.FillAsync(number);
+        await Expiry.FillAsync(expiry ?? FutureExpiry);
+        await Cvc.FillAsync(cvc);
+        await NameOnCard.FillAsync(name);
+    }
+
+    /// <summary>Types a new card and presses Approve.</summary>
+    public async Task PayWithNewCardAsync(string number, string? expiry = null, string cvc = "123", string name = "Ada Shopper")
+    {
+        await EnterNewCardAsync(number, expiry, cvc, name);
+        await ApproveAsync();
+    }
+
+    /// <summary>Picks a saved card and presses Approve.</summary>
+    public async Task PayWithSavedCardAsync(string last4)
+    {
+        await SavedCard(last4).CheckAsync();
+        await ApproveAsync();
+    }
+
+    /// <summary>December, three years ahead: always in the future.</summary>
+    public static string FutureExpiry => $"12/{(DateTime.UtcNow.Year + 3) % 100:00}";
 
     public Task CancelAsync() => CancelButton.ClickAsync();
 }

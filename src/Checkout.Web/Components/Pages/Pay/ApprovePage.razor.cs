@@ -4,6 +4,7 @@ using Checkout.Core.Common;
 using Checkout.Core.Orders;
 using Checkout.Core.Payments;
 using Checkout.Core.Payments.Processors;
+using Checkout.Web.Components.Pages.Pay.Cards;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -11,7 +12,9 @@ using MudBlazor;
 namespace Checkout.Web.Components.Pages.Pay;
 
 /// <summary>
-/// The capture_url: the shopper sees what they pay and to whom, and approves or cancels.
+/// The capture_url: the shopper sees what they pay and to whom, picks the wallet, a saved card or a new
+/// card, and approves or cancels. A decline is explained here so the shopper can try again; 3-D Secure
+/// goes to the challenge page; every other outcome goes back to the shop.
 /// Prerendered, then interactive; buttons work only once the circuit is up (data-ready).
 /// </summary>
 public sealed partial class ApprovePage : IDisposable
@@ -26,6 +29,8 @@ public sealed partial class ApprovePage : IDisposable
     private PaymentError? _paymentError;
     private string? _failure;
     private string _paymentMethod = PaymentSource.WalletType;
+    private readonly CardEntry _card = new();
+    private NewCardForm? _cardForm;
     private ITimer? _ticker;
 
     [Parameter] public string OrderId { get; set; } = "";
@@ -69,9 +74,15 @@ public sealed partial class ApprovePage : IDisposable
 
     private Severity ClosedSeverity => _view!.Order.Status.RedirectsToSuccess() ? Severity.Success : Severity.Warning;
 
-    private string PaymentErrorMessage => _paymentError?.Code == "insufficient_funds"
+    internal const string NewCardMethod = "new_card";
+    private const string SavedCardPrefix = "card:";
+
+    internal static string SavedCardMethod(SavedCardOption card) => SavedCardPrefix + card.Id;
+
+    // The wallet's own words name the balance; a card's decline message comes from the processor's decline code.
+    private string PaymentErrorMessage => _paymentError?.Code == "insufficient_funds" && _view?.Order.PaymentMethod == PaymentSource.WalletType
         ? $"Your wallet balance ({FormatAmount(_view!.WalletBalance)}) is too low to pay {FormatAmount(_view.Order.Amount)}."
-        : $"The payment did not go through: {_paymentError?.Message}";
+        : _paymentError?.Message ?? "";
 
     protected override async Task OnInitializedAsync()
     {
@@ -85,6 +96,8 @@ public sealed partial class ApprovePage : IDisposable
         }
         _view = await Orders.LoadAsync(OrderId, ShopperId, _disposed.Token);
         _loaded = true;
+        // Back from a failed 3-D Secure challenge, or reloaded after a decline: say why the last try failed.
+        if (IsPayable) _paymentError = _view!.Order.LastPaymentError;
 
         // Only a live circuit can show a ticking clock; a prerender is a single snapshot.
         if (RendererInfo.IsInteractive && IsPayable)
@@ -119,27 +132,68 @@ public sealed partial class ApprovePage : IDisposable
 
     private async Task ApproveAsync()
     {
-        // Blazor runs one event at a time per circuit, so this check-then-set cannot interleave with a second click.
+        // Blazor runs one event at a time per circuit until the handler's first await, so everything up to
+        // RunAsync (which sets _busy) cannot interleave with a second click.
         if (!CanAct || _view is null) return;
+        CardDetails? card = null;
+        PaymentChoice? choice = null;
+        if (_paymentMethod == NewCardMethod)
+        {
+            if (_cardForm is not null && !_cardForm.CheckAll())
+            {
+                await _cardForm.FocusFirstInvalidAsync();
+                return;
+            }
+            card = _card.TakeDetails();
+        }
+        else
+        {
+            _card.TakeDetails(); // typed, then another method chosen: the number and CVC go now too
+            choice = ChoiceFor(_paymentMethod);
+            if (choice is null) return;
+        }
+
         _paymentError = null;
         await RunAsync(async () =>
         {
             _busyText = "Approving your payment…";
             // Not tied to the page's lifetime: once started, the payment finishes even if the tab closes.
-            var outcome = await Orders.ApproveAsync(OrderId, new PaymentChoice.Wallet(ShopperId), ShopperId, CancellationToken.None);
-            if (outcome.Error is null && outcome.View.Order.Status.RedirectsToSuccess())
+            var outcome = card is not null
+                ? await Orders.PayWithNewCardAsync(OrderId, card, ShopperId, CancellationToken.None)
+                : await Orders.ApproveAsync(OrderId, choice!, ShopperId, CancellationToken.None);
+            card = null;
+            var order = outcome.View.Order;
+            if (order.Status == OrderStatus.RequiresAction)
             {
-                LeaveFor(outcome.View.Order);
-                return;
+                GoToChallenge();
             }
-            _view = outcome.View;
-            _paymentError = outcome.Error;
+            else if (order.Status.RedirectsToSuccess() || order.Status == OrderStatus.Failed)
+            {
+                // Paid, authorized or processing (late authorization): success_url. Failed (too many declines, fraud): error_url.
+                LeaveFor(order);
+            }
+            else
+            {
+                _view = outcome.View;
+                _paymentError = outcome.Error;
+            }
         });
+    }
+
+    private PaymentChoice? ChoiceFor(string method)
+    {
+        if (method == PaymentSource.WalletType) return new PaymentChoice.Wallet(ShopperId);
+        if (method.StartsWith(SavedCardPrefix, StringComparison.Ordinal)
+            && _view!.SavedCards.FirstOrDefault(c => SavedCardMethod(c) == method) is { } card
+            && !card.IsExpiredAt(Clock.GetUtcNow()))
+            return new PaymentChoice.SavedCard(ShopperId, card.Id);
+        return null;
     }
 
     private async Task CancelAsync()
     {
         if (!CanAct || _view is null) return;
+        _card.TakeDetails();
         _paymentError = null;
         await RunAsync(async () =>
         {
@@ -160,6 +214,15 @@ public sealed partial class ApprovePage : IDisposable
         if (_view is not null) LeaveFor(_view.Order);
     }
 
+    /// <summary>The card's issuer wants the shopper to confirm (3-D Secure): on to the challenge page Checkout hosts.</summary>
+    private void GoToChallenge()
+    {
+        _leaving = true;
+        _busy = true;
+        _busyText = "Taking you to your bank's check…";
+        Navigation.NavigateTo(AuthenticatePage.PathOf(OrderId), forceLoad: true);
+    }
+
     /// <summary>Back to the shop with a full page load; the page stays busy so nothing else can be clicked meanwhile.</summary>
     private void LeaveFor(Order order)
     {
@@ -176,6 +239,12 @@ public sealed partial class ApprovePage : IDisposable
         try
         {
             await work();
+        }
+        catch (DomainException ex)
+        {
+            // A refused action (a card that is not the shopper's, details that fail the checks): its message is for the shopper.
+            Logger.LogInformation("Approve page action refused for order {OrderId}: {Code}", OrderId, ex.Code);
+            _failure = ex.Message;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -205,6 +274,7 @@ public sealed partial class ApprovePage : IDisposable
 
     public void Dispose()
     {
+        _card.TakeDetails();
         _ticker?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();

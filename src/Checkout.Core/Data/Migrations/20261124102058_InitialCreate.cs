@@ -275,6 +275,46 @@ namespace Checkout.Core.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Refunds",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrderId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MerchantId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    FailureReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Metadata = table.Column<string>(type: "TEXT", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    IdempotencyFingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CallbackUrl = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    Processor = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ProcessorReference = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    NextCheckAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Refunds", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Refunds_Merchants_MerchantId",
+                        column: x => x.MerchantId,
+                        principalTable: "Merchants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Refunds_Orders_OrderId",
+                        column: x => x.OrderId,
+                        principalTable: "Orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_CallbackAttempts_DeliveryId",
                 table: "CallbackAttempts",
@@ -332,6 +372,27 @@ namespace Checkout.Core.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Refunds_MerchantId_CreatedAt",
+                table: "Refunds",
+                columns: new[] { "MerchantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Refunds_MerchantId_IdempotencyKey",
+                table: "Refunds",
+                columns: new[] { "MerchantId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Refunds_OrderId_CreatedAt",
+                table: "Refunds",
+                columns: new[] { "OrderId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Refunds_Status_NextCheckAt",
+                table: "Refunds",
+                columns: new[] { "Status", "NextCheckAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SavedCards_ShopperId",
                 table: "SavedCards",
                 column: "ShopperId");
@@ -357,6 +418,9 @@ namespace Checkout.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "PaymentAttempts");
+
+            migrationBuilder.DropTable(
+                name: "Refunds");
 
             migrationBuilder.DropTable(
                 name: "SavedCards");
