@@ -59,6 +59,8 @@ public static class ApprovePageBench
         var warmPages = o.Int("warmup-pages", 5);
         var settle = TimeSpan.FromSeconds(o.Double("settle-seconds", 10));
         var chromium = o.String("chromium", "/usr/bin/chromium");
+        // "approve" (the measured page) or "home": the layout alone (MudBlazor providers, app bar), for comparison.
+        var which = o.String("page", "approve");
         if (pid <= 0) throw new ArgumentException("--pid (the Checkout server's process id) is required.");
 
         using var api = new MerchantApi(baseUrl);
@@ -85,12 +87,12 @@ public static class ApprovePageBench
 
         // Warm-up circuits stay open: JIT, MudBlazor's first render and the hub are paid before the baseline.
         var open = new List<IPage>();
-        foreach (var id in ids.Take(warmPages)) open.Add(await OpenApprovePageAsync(context, id));
+        foreach (var id in ids.Take(warmPages)) open.Add(await OpenPageAsync(context, which, id));
         var before = await MeasureAsync(pid, settle);
         Report.Log($"before: RSS {before.RssKb} KB, managed heap {before.ManagedHeapKb} KB");
 
         var opening = Stopwatch.StartNew();
-        foreach (var id in ids.Skip(warmPages)) open.Add(await OpenApprovePageAsync(context, id));
+        foreach (var id in ids.Skip(warmPages)) open.Add(await OpenPageAsync(context, which, id));
         opening.Stop();
         var after = await MeasureAsync(pid, settle);
         Report.Log($"after {pages} more circuits: RSS {after.RssKb} KB, managed heap {after.ManagedHeapKb} KB");
@@ -98,10 +100,11 @@ public static class ApprovePageBench
         // Still alive and live? Every page kept its circuit (data-ready stays true and the timer ticks).
         var stillReady = 0;
         foreach (var page in open)
-            if (await page.Locator(".pay-page[data-ready=true]").CountAsync() == 1) stillReady++;
+            if (which != "approve" || await page.Locator(".pay-page[data-ready=true]").CountAsync() == 1) stillReady++;
 
         Report.Result(new
         {
+            page = which,
             pages,
             warmup_pages = warmPages,
             still_ready = stillReady,
@@ -119,11 +122,24 @@ public static class ApprovePageBench
         return 0;
     }
 
-    private static async Task<IPage> OpenApprovePageAsync(IBrowserContext context, string orderId)
+    private static async Task<IPage> OpenPageAsync(IBrowserContext context, string which, string orderId)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"/pay/{orderId}");
-        await page.Locator(".pay-page[data-ready=true]").WaitForAsync();
+        if (which == "approve")
+        {
+            await page.GotoAsync($"/pay/{orderId}");
+            await page.Locator(".pay-page[data-ready=true]").WaitForAsync();
+            return page;
+        }
+        // Any other page: wait for the circuit's WebSocket to carry its first render batch.
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.WebSocket += (_, ws) =>
+        {
+            if (ws.Url.Contains("/_blazor", StringComparison.Ordinal)) ws.FrameReceived += (_, _) => received.TrySetResult();
+        };
+        await page.GotoAsync("/");
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.WaitForTimeoutAsync(500);
         return page;
     }
 

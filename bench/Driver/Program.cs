@@ -6,7 +6,7 @@ public static class Program
         usage: Checkout.Bench.Driver <command> [--option value ...]
           callbacks --base URL [--mode confirm|cancel] [--rate 100] [--seconds 20] [--steps 200,400,...] [--step-seconds 10]
           ttfb      --base URL [--count 200] [--warmup 20]
-          circuits  --base URL --pid PID [--pages 50] [--warmup-pages 5] [--settle-seconds 10] [--chromium /usr/bin/chromium]
+          circuits  --base URL --pid PID [--page approve|home] [--pages 50] [--warmup-pages 5] [--settle-seconds 10] [--chromium /usr/bin/chromium]
           startup   --exe PATH --content-root DIR --db FILE [--runs 5]
           heap      --pid PID      (managed heap after a forced full GC, and RSS)
         Each prints one line 'BENCHJSON {...}' on stdout; progress goes to stderr.

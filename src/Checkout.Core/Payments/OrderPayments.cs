@@ -34,12 +34,15 @@ public sealed class OrderPayments(
         {
             if (merchantId is null && !order.IsPayableAt(now)) return null; // the page shows the order as it stands
             order.EnsurePayable(now);
-            var source = await SourceForAsync(choice, now, cancellationToken);
+            var source = await SourceForAsync(choice, cancellationToken);
             var processor = processors.FirstOrDefault(p => p.Handles(source))
                 ?? throw new DomainException("payment_method_not_supported", "This payment method cannot be used here.");
             var result = await processor.AuthorizeAsync(
                 new PaymentRequest(order.Id, order.Amount, order.Currency, order.CaptureMethod == CaptureMethod.Automatic, source), cancellationToken);
             order.RecordAttempt(processor.Name, source, result, MaxAttempts, now);
+            // Keep a new card only once the processor accepted it; a declined card is not worth offering again.
+            if (choice is PaymentChoice.NewCard { Save: true } fresh && result.Status is not (ProcessorStatus.Declined or ProcessorStatus.Blocked))
+                db.SavedCards.Add(Shoppers.SavedCard.Create(fresh.ShopperId, fresh.Brand, fresh.Last4, fresh.ExpMonth, fresh.ExpYear, fresh.Token, now));
             logger.LogInformation("Order {OrderId} attempt {Attempt} via {Processor} ({Method}): {Result} {DeclineCode} ref {Reference}",
                 order.Id, order.Attempts.Count, processor.Name, source.Type, result.Status, result.DeclineCode, result.Reference);
             return result.Status is ProcessorStatus.Declined or ProcessorStatus.Blocked ? order.LastPaymentError : null;
@@ -130,7 +133,7 @@ public sealed class OrderPayments(
         }
     }
 
-    private async Task<PaymentSource> SourceForAsync(PaymentChoice choice, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<PaymentSource> SourceForAsync(PaymentChoice choice, CancellationToken cancellationToken)
     {
         switch (choice)
         {
@@ -141,8 +144,6 @@ public sealed class OrderPayments(
                     ?? throw new DomainException("payment_method_invalid", "That card is not one of yours.");
                 return PaymentSource.Card(card.ProcessorToken, card.Brand, card.Last4, saved.ShopperId);
             case PaymentChoice.NewCard fresh:
-                if (fresh.Save)
-                    db.SavedCards.Add(Shoppers.SavedCard.Create(fresh.ShopperId, fresh.Brand, fresh.Last4, fresh.ExpMonth, fresh.ExpYear, fresh.Token, now));
                 return PaymentSource.Card(fresh.Token, fresh.Brand, fresh.Last4, fresh.ShopperId);
             case PaymentChoice.ProcessorToken server:
                 var known = cards.Lookup(server.Token)

@@ -17,7 +17,7 @@ public sealed record ReconciliationPass(int LateAuthorizations, int StaleAuthori
 /// authorizations left uncaptured past <see cref="PaymentOptions.AuthorizationTtl"/>, and disputes
 /// that have fallen due. Each order goes through <see cref="OrderPayments"/> in its own scope and
 /// transaction, which re-reads the order and checks its state, so two reconcilers (two instances, or
-/// a pass racing the timer) produce one transition and one callback: the loser finds nothing to do.
+/// a manual pass racing the background loop) produce one transition and one callback: the loser finds nothing to do.
 /// </summary>
 public sealed class PaymentReconciler(
     IServiceScopeFactory scopes,
@@ -27,19 +27,27 @@ public sealed class PaymentReconciler(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, clock);
-        do
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Payment reconciliation failed; trying again on the next tick.");
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(ex, "Payment reconciliation failed; trying again after the interval.");
+                }
+                // A pause after each pass rather than a periodic timer: when the clock jumps (a test clock,
+                // a suspended VM) one pass follows, not one for every interval skipped.
+                await Task.Delay(options.Value.ReconcileInterval, clock, stoppingToken);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
     }
 
     /// <summary>One pass over everything due now. A failing order is logged and skipped; the next pass tries it again.</summary>
@@ -48,12 +56,12 @@ public sealed class PaymentReconciler(
         var now = clock.GetUtcNow();
         var authorizedBefore = now - options.Value.AuthorizationTtl;
 
-        var (late, failedLate) = await ForEachAsync("reconcile", o => o.Status == OrderStatus.Processing,
+        var (late, failedLate) = await ForEachAsync("Reconciliation", o => o.Status == OrderStatus.Processing,
             (payments, id, ct) => payments.ReconcileAsync(id, ct), cancellationToken);
-        var (stale, failedStale) = await ForEachAsync("expire authorization",
+        var (stale, failedStale) = await ForEachAsync("Authorization expiry",
             o => o.Status == OrderStatus.Authorized && o.AuthorizedAt <= authorizedBefore,
             (payments, id, ct) => payments.ExpireAuthorizationAsync(id, ct), cancellationToken);
-        var (disputes, failedDisputes) = await ForEachAsync("open dispute",
+        var (disputes, failedDisputes) = await ForEachAsync("Dispute opening",
             o => o.Dispute != null && o.Dispute.Status == OrderDispute.ScheduledStatus && o.Dispute.OpensAt <= now,
             (payments, id, ct) => payments.OpenDueDisputeAsync(id, ct), cancellationToken);
 
@@ -94,7 +102,7 @@ public sealed class PaymentReconciler(
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     failed++;
-                    logger.LogWarning(ex, "Could not {Action} for order {OrderId}; the next pass tries again.", what, id);
+                    logger.LogWarning(ex, "{Work} failed for order {OrderId}; the next pass tries again.", what, id);
                 }
             }
 

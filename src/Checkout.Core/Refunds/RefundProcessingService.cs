@@ -77,33 +77,36 @@ public sealed class RefundProcessingService(
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextCheckAt, leaseEnd), cancellationToken);
         if (leased == 0) return false;
 
+        // Once leased, finish even if the host is stopping: abandoning the work after the processor has
+        // taken the refund, but before its reference is saved, would hand the same refund over twice.
+        var finish = CancellationToken.None;
         try
         {
             // The wallet credits the shopper in this same DbContext: balance and refund commit together.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var refund = await db.Refunds.SingleAsync(r => r.Id == refundId, cancellationToken);
-            var order = await db.Orders.SingleAsync(o => o.Id == refund.OrderId, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(finish);
+            var refund = await db.Refunds.SingleAsync(r => r.Id == refundId, finish);
+            var order = await db.Orders.SingleAsync(o => o.Id == refund.OrderId, finish);
             var processor = scope.ServiceProvider.GetServices<IPaymentProcessor>().SingleOrDefault(p => p.Name == (refund.Processor ?? order.Processor))
                 ?? throw new DomainException("processor_unavailable", $"Processor '{refund.Processor ?? order.Processor}' is not configured.");
 
             if (!refund.IsSubmitted)
             {
-                var result = await processor.RefundAsync(order.ProcessorReference!, refund.Amount, cancellationToken);
+                var result = await processor.RefundAsync(order.ProcessorReference!, refund.Amount, finish);
                 order.RecordRefundSubmitted(refund, processor.Name, result, clock.GetUtcNow());
             }
             else
             {
-                var result = await processor.GetRefundAsync(refund.ProcessorReference!, cancellationToken);
+                var result = await processor.GetRefundAsync(refund.ProcessorReference!, finish);
                 order.RecordRefundStatus(refund, result, clock.GetUtcNow());
             }
             refund.ScheduleCheck(clock.GetUtcNow() + Options.PollInterval);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.SaveChangesAsync(finish);
+            await transaction.CommitAsync(finish);
             if (refund.IsFinal)
                 logger.LogInformation("Refund {RefundId} of order {OrderId} {Status} {FailureReason}", refund.Id, order.Id, refund.Status.ToApiName(), refund.FailureReason);
             return true;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             // The lease stays: the refund is tried again once it runs out, not in a tight loop.
             logger.LogError(ex, "Refund {RefundId} could not be advanced; retrying after {Lease}", refundId, Options.LeaseDuration);

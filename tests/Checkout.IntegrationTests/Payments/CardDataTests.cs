@@ -38,7 +38,12 @@ public sealed class CardDataTests(PaymentsAppFixture fixture)
             var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
             // What is kept instead: brand, last 4 and the token.
             var saved = await db.SavedCards.AsNoTracking().Where(c => c.ShopperId == shopperId).ToListAsync();
-            Assert.Contains(saved, c => c.Last4 == "0002" && c.Brand == "visa" && c.ProcessorToken.StartsWith("tok_sbx_", StringComparison.Ordinal));
+            Assert.Contains(saved, c => c.Last4 == "4242" && c.Brand == "visa");
+            Assert.All(saved, c =>
+            {
+                Assert.Equal(4, c.Last4.Length);
+                Assert.StartsWith("tok_sbx_", c.ProcessorToken);
+            });
         }
 
         var bytes = await DatabaseBytesAsync(App.DatabasePath);

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Checkout.Core.Common;
 using Checkout.Core.Data;
 using Checkout.Core.Payments;
 using Checkout.IntegrationTests.Callbacks;
@@ -48,14 +46,6 @@ public sealed class PaymentsCollection : ICollectionFixture<PaymentsAppFixture>
 /// <summary>The payment calls a merchant's backend makes, and what the tests read back from the app.</summary>
 public static class PaymentsApi
 {
-    /// <summary>A fake clock settings override: the background reconciler never ticks on its own, tests call RunOnceAsync.</summary>
-    public static Dictionary<string, string?> ManualReconciliation(Dictionary<string, string?>? settings = null)
-    {
-        settings ??= PaymentsAppFixture.FastSandbox();
-        settings["Checkout:Payments:ReconcileInterval"] = "365.00:00:00";
-        return settings;
-    }
-
     public static async Task<string> CreateOrderIdAsync(this MerchantClient merchant, long amount = 2500, bool manual = false, string? callbackUrl = null)
     {
         var request = Infrastructure.Orders.Valid(amount: amount, callbackUrl: callbackUrl);
@@ -144,8 +134,4 @@ public static class PaymentsApi
     /// <summary>A second, independent reconciler over the same services, as a second worker would be.</summary>
     public static PaymentReconciler AnotherReconciler(this CheckoutApp app) =>
         ActivatorUtilities.CreateInstance<PaymentReconciler>(app.Services);
-
-    public static JsonSerializerOptions Json => CheckoutJson.Options;
-
-    public static Task<T?> ReadAsAsync<T>(this HttpResponseMessage response) => response.Content.ReadFromJsonAsync<T>(Json);
 }

@@ -106,8 +106,9 @@ public sealed class RefundBatchTests(RefundsAppFixture fixture)
 
         var results = await BatchOkAsync(merchant, Enumerable.Range(0, 100).Select(_ => (object)new { order_id = orderId, amount = 10 }).ToArray());
 
-        Assert.True(50 == results.Count(r => r!["status"]!.GetValue<int>() == 201), results.ToJsonString()[..Math.Min(3000, results.ToJsonString().Length)]);
-        Assert.Equal(50, results.Count(r => r!["error"]?["code"]?.GetValue<string>() == "amount_too_large"));
+        Assert.Equal(50, results.Count(r => r!["status"]!.GetValue<int>() == 201));
+        // 50 × 10 takes exactly the 500 captured: every other item finds nothing left.
+        Assert.Equal(50, results.Count(r => r!["error"]?["code"]?.GetValue<string>() == "charge_already_refunded"));
         Assert.Equal(500, (await merchant.GetOrderAsync(orderId)).Long("amount_refunded"));
         Assert.Equal(500, (await fixture.App.StoredRefundsAsync(orderId)).Sum(r => r.Amount));
     }

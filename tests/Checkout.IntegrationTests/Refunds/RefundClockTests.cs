@@ -15,6 +15,8 @@ public sealed class RefundClockTests
         // A fake clock fires periodic timers once per period it skips: keep them rare so a 180-day jump stays cheap.
         ["Checkout:Refunds:PollInterval"] = pollInterval,
         ["Checkout:Payments:ReconcileInterval"] = "1.00:00:00",
+        ["Checkout:Orders:ExpirySweepInterval"] = "1.00:00:00",
+        ["Checkout:Idempotency:PruneInterval"] = "1.00:00:00",
         ["Checkout:Sandbox:RefundDelay"] = "00:00:04",
     };
 

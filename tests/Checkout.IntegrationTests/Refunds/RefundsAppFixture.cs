@@ -124,7 +124,8 @@ public static class RefundCalls
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
         var events = await db.CallbackEvents.AsNoTracking().Where(e => e.Body.Contains(objectId)).ToListAsync();
-        return events.OrderBy(e => e.CreatedAt).Select(e => e.Type).ToList();
+        // refund.updated and refund.failed are raised by one save and share created_at: failed comes second.
+        return events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Type == RefundEventTypes.Failed ? 1 : 0).Select(e => e.Type).ToList();
     }
 
     public static async Task<List<Refund>> StoredRefundsAsync(this CheckoutApp app, string orderId)

@@ -373,6 +373,21 @@ public class ApprovePageCardTests : PageTestContext
     }
 
     [Fact]
+    public async Task NewCard_ThatIsDeclined_IsNotSaved_EvenWhenAskedTo()
+    {
+        var order = await SeedAsync();
+        var cut = Render(order);
+        await ChooseNewCardAsync(cut);
+        await TypeCardAsync(cut, "4000 0000 0000 0002");
+        await cut.InvokeAsync(() => cut.Find(".new-card input[type=checkbox]").Change(true));
+
+        await ApproveAsync(cut);
+
+        cut.WaitForAssertion(() => Assert.Equal("card_declined", ReloadAsync(order).GetAwaiter().GetResult().LastPaymentError?.DeclineCode));
+        Assert.Equal(0, await WithDbAsync(db => db.SavedCards.CountAsync()));
+    }
+
+    [Fact]
     public async Task ThreeDSecureCard_GoesToTheChallengePage_WithAFullPageLoad()
     {
         var order = await SeedAsync(savedTestCards: true);

@@ -119,7 +119,9 @@ public sealed partial class MyPaymentsPage : IAsyncDisposable
 
     private static string OrderStatusText(PaymentRow payment) => payment.Status switch
     {
-        OrderStatus.Succeeded when payment.AmountRefunded > 0 && payment.Refunds.All(r => r.Status == RefundStatus.Succeeded) && payment.AmountRefunded >= payment.Amount => "Refunded",
+        // Everything captured has come back (refunds still in flight keep it "Paid" until they succeed).
+        OrderStatus.Succeeded when payment.AmountCaptured > 0 && payment.AmountRefunded == payment.AmountCaptured
+            && payment.Refunds.All(r => r.Status is RefundStatus.Succeeded or RefundStatus.Failed) => "Refunded",
         OrderStatus.Succeeded => "Paid",
         OrderStatus.Authorized => "Authorized",
         OrderStatus.Processing => "Processing",

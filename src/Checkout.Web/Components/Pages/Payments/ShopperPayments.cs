@@ -14,6 +14,7 @@ public sealed record PaymentRow(
     long Amount,
     string Currency,
     OrderStatus Status,
+    long AmountCaptured,
     long AmountRefunded,
     IReadOnlyList<RefundRow> Refunds);
 
@@ -31,7 +32,7 @@ public static class ShopperPayments
             .Where(o => o.ShopperId == shopperId)
             .OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id)
             .Take(MaxRows)
-            .Select(o => new { o.Id, o.CreatedAt, o.MerchantId, o.Description, o.Amount, o.Currency, o.Status, o.AmountRefunded })
+            .Select(o => new { o.Id, o.CreatedAt, o.MerchantId, o.Description, o.Amount, o.Currency, o.Status, o.AmountCaptured, o.AmountRefunded })
             .ToListAsync(cancellationToken);
         if (orders.Count == 0) return [];
 
@@ -48,7 +49,7 @@ public static class ShopperPayments
 
         return orders.Select(o => new PaymentRow(
                 o.Id, o.CreatedAt, merchants.GetValueOrDefault(o.MerchantId, o.MerchantId), o.Description, o.Amount, o.Currency, o.Status,
-                o.AmountRefunded,
+                o.AmountCaptured, o.AmountRefunded,
                 refunds[o.Id].OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList()))
             .ToList();
     }
