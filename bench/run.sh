@@ -7,8 +7,8 @@
 #   BENCH_QUICK=1 bench/run.sh   # a short smoke run of the script itself (numbers are not comparable)
 #
 # Knobs (environment): CHECKOUT_SRC (repo to publish, default this one), BENCH_COMMIT (label in the table), BENCH_ROUNDS (5),
-# BENCH_WARMUP (5 s), BENCH_SECONDS (10 s), BENCH_CONNECTIONS (64), BENCH_CALLBACK_MODE (auto|confirm|cancel),
-# BENCH_CB_RATE (100), BENCH_CB_SECONDS (20), BENCH_CB_STEPS (200,400,800,1200,1600,2000), BENCH_CB_STEP_SECONDS (10),
+# BENCH_JIT_WARMUP (30 s once per server), BENCH_WARMUP (5 s), BENCH_SECONDS (10 s), BENCH_CONNECTIONS (64), BENCH_CALLBACK_MODE (auto|confirm|cancel),
+# BENCH_CB_RATE (100), BENCH_CB_WARMUP (10 s), BENCH_CB_SECONDS (20), BENCH_CB_STEPS (200,400,800,1200,1600,2000), BENCH_CB_STEP_SECONDS (10),
 # BENCH_TTFB_COUNT (200), BENCH_CIRCUITS (50), BENCH_SETTLE (10 s), BENCH_STARTUP_RUNS (5).
 # Writes bench/results/latest.md (the table) and bench/results/latest.json (every raw number).
 set -euo pipefail
@@ -21,6 +21,7 @@ RESULTS=$BENCH_DIR/results
 
 ROUNDS=${BENCH_ROUNDS:-5}
 WARMUP=${BENCH_WARMUP:-5}
+JIT_WARMUP=${BENCH_JIT_WARMUP:-30}
 MEASURE=${BENCH_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
@@ -29,12 +30,13 @@ CB_RATE=${BENCH_CB_RATE:-100}
 CB_SECONDS=${BENCH_CB_SECONDS:-20}
 CB_STEPS=${BENCH_CB_STEPS:-200,400,800,1200,1600,2000}
 CB_STEP_SECONDS=${BENCH_CB_STEP_SECONDS:-10}
+CB_WARMUP=${BENCH_CB_WARMUP:-10}
 TTFB_COUNT=${BENCH_TTFB_COUNT:-200}
 CIRCUITS=${BENCH_CIRCUITS:-50}
 SETTLE=${BENCH_SETTLE:-10}
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-5}
 if [[ -n "${BENCH_QUICK:-}" ]]; then
-  ROUNDS=1 WARMUP=2 MEASURE=3 CB_SECONDS=3 CB_STEPS=200,400 CB_STEP_SECONDS=3 TTFB_COUNT=20 CIRCUITS=5 SETTLE=2 STARTUP_RUNS=1
+  ROUNDS=1 WARMUP=2 JIT_WARMUP=3 CB_WARMUP=2 MEASURE=3 CB_SECONDS=3 CB_STEPS=200,400 CB_STEP_SECONDS=3 TTFB_COUNT=20 CIRCUITS=5 SETTLE=2 STARTUP_RUNS=1
 fi
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -176,6 +178,13 @@ ab_rounds() { # name script
     }' "$WORK/$name.jsonl" >"$WORK/$name.json"
 }
 
+# Once per server: the first tens of seconds under load go to tier-1 JIT of a large app (ASP.NET Core,
+# EF Core, MudBlazor) on 2 cores; the rounds measure the steady state a long-running server is in.
+log "JIT warm-up: ${JIT_WARMUP}s of create orders on each server"
+TOKEN=$(token)
+wrk_run "$CHECKOUT" create.lua "$JIT_WARMUP" jit-checkout >/dev/null
+wrk_run "$CEILING" create.lua "$JIT_WARMUP" jit-ceiling >/dev/null
+
 log "create order: $ROUNDS rounds x (${WARMUP}s warm-up + ${MEASURE}s) per server, $CONNECTIONS connections"
 ab_rounds create create.lua
 
@@ -196,7 +205,7 @@ ab_rounds get get.lua
 
 # ---------------------------------------------------------------- confirm -> callback
 log "confirm -> callback ($CB_MODE): ${CB_RATE}/s for ${CB_SECONDS}s, then steps $CB_STEPS (${CB_STEP_SECONDS}s each)"
-"$DRIVER" callbacks --base "$CHECKOUT" --mode "$CB_MODE" --rate "$CB_RATE" --seconds "$CB_SECONDS" \
+"$DRIVER" callbacks --base "$CHECKOUT" --mode "$CB_MODE" --rate "$CB_RATE" --seconds "$CB_SECONDS" --warmup-seconds "$CB_WARMUP" \
   --steps "$CB_STEPS" --step-seconds "$CB_STEP_SECONDS" | sed -n 's/^BENCHJSON //p' >"$WORK/callbacks.json" \
   || log "warning: the callback run reported a problem (see the signature counts)"
 [[ -s "$WORK/callbacks.json" ]] || die "the callback run gave no result"
@@ -224,9 +233,9 @@ jq -n --slurpfile create "$WORK/create.json" --slurpfile get "$WORK/get.json" --
   --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$COMMIT" --arg cpus "$(nproc)" \
   --arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
   --arg mem "$(free -g | awk '/^Mem:/{print $2}')" --arg dotnet "$(dotnet --version)" \
-  --arg rounds "$ROUNDS" --arg warmup "$WARMUP" --arg measure "$MEASURE" --arg conns "$CONNECTIONS" \
+  --arg rounds "$ROUNDS" --arg jit "$JIT_WARMUP" --arg warmup "$WARMUP" --arg measure "$MEASURE" --arg conns "$CONNECTIONS" \
   '{date: $date, commit: $commit, machine: {cpus: $cpus, cpu: $cpu, memory_gb: $mem, dotnet: $dotnet},
-    settings: {rounds: $rounds, warmup_s: $warmup, measured_s: $measure, connections: $conns},
+    settings: {rounds: $rounds, jit_warmup_s: $jit, warmup_s: $warmup, measured_s: $measure, connections: $conns},
     create: $create[0], get: $get[0], callbacks: $cb[0], ttfb: $ttfb[0], circuits: $circuits[0], startup: $startup[0]}' \
   >"$RESULTS/latest.json"
 
@@ -237,7 +246,7 @@ jq -r '
   .create as $c | .get as $g | .callbacks as $cb | .ttfb as $t | .circuits as $m | .startup as $s |
   "## Checkout benchmark — \(.date), commit \(.commit)",
   "",
-  "Machine: \(.machine.cpus) cores (\(.machine.cpu)), \(.machine.memory_gb) GB, .NET SDK \(.machine.dotnet). wrk: \(.settings.connections) connections, \(.settings.rounds) rounds of \(.settings.warmup_s) s warm-up + \(.settings.measured_s) s measured, Checkout and the bare-Kestrel ceiling alternating; medians over rounds. Callbacks: `\($cb.mode)` \(if $cb.mode == "confirm" then "with `\($cb.payment_method)`" else "(the confirm endpoint was not there yet; cancel raises order.canceled)" end), receiver on loopback.",
+  "Machine: \(.machine.cpus) cores (\(.machine.cpu)), \(.machine.memory_gb) GB, .NET SDK \(.machine.dotnet). wrk: \(.settings.connections) connections, after one \(.settings.jit_warmup_s) s JIT warm-up per server \(.settings.rounds) rounds of \(.settings.warmup_s) s warm-up + \(.settings.measured_s) s measured, Checkout and the bare-Kestrel ceiling alternating; medians over rounds. Callbacks: `\($cb.mode)` \(if $cb.mode == "confirm" then "with `\($cb.payment_method)`" else "(the confirm endpoint was not there yet; cancel raises order.canceled)" end), receiver on loopback.",
   "",
   "| measure | Checkout | ceiling (same run) | Checkout / ceiling | target | |",
   "| --- | ---: | ---: | ---: | --- | --- |",

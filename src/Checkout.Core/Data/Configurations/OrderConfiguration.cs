@@ -64,6 +64,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             d.Property(p => p.Status).HasMaxLength(32);
             d.Property(p => p.Reason).HasMaxLength(64);
             d.Ignore(p => p.IsOpen);
+            d.HasIndex(p => new { p.Status, p.OpensAt }); // the reconciler looks for due scheduled disputes each pass
         });
         builder.Ignore(o => o.HasOpenDispute);
         builder.Ignore(o => o.RaisedEvents);

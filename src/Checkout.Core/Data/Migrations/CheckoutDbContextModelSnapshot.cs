@@ -599,6 +599,8 @@ namespace Checkout.Core.Data.Migrations
 
                             b1.HasKey("OrderId");
 
+                            b1.HasIndex("Status", "OpensAt");
+
                             b1.ToTable("Orders");
 
                             b1.WithOwner()

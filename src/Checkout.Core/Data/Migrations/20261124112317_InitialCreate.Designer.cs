@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Checkout.Core.Data.Migrations
 {
     [DbContext(typeof(CheckoutDbContext))]
-    [Migration("20261124102058_InitialCreate")]
+    [Migration("20261124112317_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -601,6 +601,8 @@ namespace Checkout.Core.Data.Migrations
                                 .HasColumnType("TEXT");
 
                             b1.HasKey("OrderId");
+
+                            b1.HasIndex("Status", "OpensAt");
 
                             b1.ToTable("Orders");
 

@@ -341,6 +341,11 @@ namespace Checkout.Core.Data.Migrations
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Orders_Dispute_Status_Dispute_OpensAt",
+                table: "Orders",
+                columns: new[] { "Dispute_Status", "Dispute_OpensAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Orders_MerchantId_CreatedAt",
                 table: "Orders",
                 columns: new[] { "MerchantId", "CreatedAt" });
