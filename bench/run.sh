@@ -6,7 +6,7 @@
 #   bench/run.sh                 # the full run (about 15 minutes on 2 cores)
 #   BENCH_QUICK=1 bench/run.sh   # a short smoke run of the script itself (numbers are not comparable)
 #
-# Knobs (environment): CHECKOUT_SRC (repo to publish, default this one), BENCH_COMMIT (label in the table), BENCH_ROUNDS (5),
+# Knobs (environment): CHECKOUT_SRC (repo to publish, default this one), BENCH_OUT (publish folder, bench/.out), BENCH_RESULTS (bench/results), BENCH_COMMIT (label in the table), BENCH_ROUNDS (5),
 # BENCH_JIT_WARMUP (30 s once per server), BENCH_WARMUP (5 s), BENCH_SECONDS (10 s), BENCH_CONNECTIONS (64), BENCH_CALLBACK_MODE (auto|confirm|cancel),
 # BENCH_CB_RATE (100), BENCH_CB_WARMUP (10 s), BENCH_CB_SECONDS (20), BENCH_CB_STEPS (200,400,800,1200,1600,2000), BENCH_CB_STEP_SECONDS (10),
 # BENCH_TTFB_COUNT (200), BENCH_CIRCUITS (50), BENCH_SETTLE (10 s), BENCH_STARTUP_RUNS (5).
@@ -16,8 +16,8 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 SRC=${CHECKOUT_SRC:-$REPO}
-OUT=$BENCH_DIR/.out
-RESULTS=$BENCH_DIR/results
+OUT=${BENCH_OUT:-$BENCH_DIR/.out}
+RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 
 ROUNDS=${BENCH_ROUNDS:-5}
 WARMUP=${BENCH_WARMUP:-5}

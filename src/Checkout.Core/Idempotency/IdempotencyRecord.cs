@@ -1,8 +1,9 @@
 namespace Checkout.Core.Idempotency;
 
 /// <summary>
-/// A merchant's Idempotency-Key and the first response given for it. The row is claimed before the
-/// work starts (so a concurrent duplicate sees it) and completed in the same transaction as the work.
+/// A merchant's Idempotency-Key and the first response given for it, written in the same transaction as
+/// the work. An uncompleted row is a claim left by a server that holds the key while it works (or crashed
+/// doing so); after its lock runs out the key can be taken over.
 /// </summary>
 public class IdempotencyRecord
 {

@@ -16,10 +16,12 @@ public static class CheckoutDatabase
     {
         var connectionString = ResolveConnectionString(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton<SqlitePragmas>();
+        builder.Services.AddSingleton<SqliteWriteGate>();
         builder.Services.AddDbContext<CheckoutDbContext>((services, options) =>
         {
             options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(CheckoutDbContext).Assembly.GetName().Name));
             options.AddInterceptors(services.GetRequiredService<SqlitePragmas>());
+            options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>());
             options.AddInterceptors(services.GetRequiredService<Checkout.Core.Callbacks.CallbackCommitInterceptor>());
         });
     }

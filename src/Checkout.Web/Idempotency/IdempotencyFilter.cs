@@ -5,15 +5,16 @@ using Checkout.Core.Data;
 using Checkout.Core.Idempotency;
 using Checkout.Web.Api;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Checkout.Web.Idempotency;
 
 /// <summary>
-/// Honours <c>Idempotency-Key</c> on a POST endpoint: the key is claimed first (a concurrent duplicate
-/// gets 409), then the handler's writes and the stored response commit in one transaction, and a
-/// later replay returns that response byte for byte.
+/// Honours <c>Idempotency-Key</c> on a POST endpoint: the claim of the key, the handler's writes and the
+/// stored response commit in one transaction, and a later replay returns that response byte for byte.
+/// A claim left by a request that is still running elsewhere gets 409.
 /// </summary>
-public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock, ILogger<IdempotencyFilter> logger) : IEndpointFilter
+public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock) : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 255;
@@ -29,46 +30,44 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock, 
 
         var merchantId = http.User.MerchantId();
         var requestHash = await HashRequestAsync(http.Request);
+
+        // One transaction for the claim, the handler's writes and the stored response: a duplicate that
+        // arrives meanwhile queues behind it for the database's writer and then replays the answer.
+        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         var now = clock.GetUtcNow();
-
-        var record = await db.IdempotencyRecords.SingleOrDefaultAsync(r => r.MerchantId == merchantId && r.Key == key, http.RequestAborted);
-        if (record is not null)
+        var existing = await db.IdempotencyRecords.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.MerchantId == merchantId && r.Key == key, http.RequestAborted);
+        if (existing is not null && Answer(existing, requestHash, now) is { } answer)
         {
-            if (record.RequestHash != requestHash && (record.IsCompleted || !record.IsAbandonedAt(now))) return Reused();
-            if (record.IsCompleted) return Replay(record);
-            if (!record.IsAbandonedAt(now)) return InUse();
-            record.Reclaim(requestHash, now, ClaimLock);
-        }
-        else
-        {
-            record = IdempotencyRecord.Claim(merchantId, key, requestHash, now, ClaimLock);
-            db.IdempotencyRecords.Add(record);
+            await transaction.CommitAsync(http.RequestAborted);
+            return answer;
         }
 
-        try
-        {
-            await db.SaveChangesAsync(http.RequestAborted);
-        }
-        catch (DbUpdateException)
-        {
-            // Someone claimed the key between our read and our write.
-            db.ChangeTracker.Clear();
-            var winner = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.MerchantId == merchantId && r.Key == key, http.RequestAborted);
-            if (winner.RequestHash != requestHash) return Reused();
-            return winner.IsCompleted ? Replay(winner) : InUse();
-        }
-
-        return await RunAndStoreAsync(context, next, record);
+        // The record is written once, with the response, after the handler: it stays untracked meanwhile
+        // so a handler that clears its change tracker cannot lose it.
+        var record = existing ?? IdempotencyRecord.Claim(merchantId, key, requestHash, now, ClaimLock);
+        if (existing is not null) record.Reclaim(requestHash, now, ClaimLock);
+        return await RunAndStoreAsync(context, next, record, isNew: existing is null, transaction);
     }
 
-    private async Task<object?> RunAndStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyRecord record)
+    /// <summary>What a request with a key already on record gets instead of running; null when it may take the key over.</summary>
+    private static IResult? Answer(IdempotencyRecord record, string requestHash, DateTimeOffset now)
     {
+        if (record.RequestHash != requestHash && (record.IsCompleted || !record.IsAbandonedAt(now))) return Reused();
+        if (record.IsCompleted) return Replay(record);
+        return record.IsAbandonedAt(now) ? null : InUse();
+    }
+
+    private async Task<object?> RunAndStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyRecord record,
+        bool isNew, IDbContextTransaction transaction)
+    {
+        const string BeforeHandler = "idempotency_claimed";
         var http = context.HttpContext;
         var originalBody = http.Response.Body;
         using var buffer = new MemoryStream();
-        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         try
         {
+            await transaction.CreateSavepointAsync(BeforeHandler, http.RequestAborted);
             object? result;
             try
             {
@@ -77,8 +76,8 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock, 
             catch (DomainException refused)
             {
                 // A refused action is an answer too: store it, but none of the handler's half-made changes.
+                await transaction.RollbackToSavepointAsync(BeforeHandler, http.RequestAborted);
                 db.ChangeTracker.Clear();
-                db.IdempotencyRecords.Attach(record);
                 result = ApiProblems.FromDomain(refused);
             }
             http.Response.Body = buffer;
@@ -86,22 +85,35 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock, 
 
             if (http.Response.StatusCode >= 500)
             {
+                // Nothing is kept, the claim included: the merchant can retry with the same key.
                 await transaction.RollbackAsync(CancellationToken.None);
-                await ReleaseAsync(record);
             }
             else
             {
-                // A handler that recovered from a concurrency conflict may have cleared the tracker.
-                if (db.Entry(record).State == EntityState.Detached) db.IdempotencyRecords.Attach(record);
                 record.Complete(http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, buffer.ToArray());
-                await db.SaveChangesAsync(http.RequestAborted);
+                if (isNew) db.IdempotencyRecords.Add(record);
+                else db.IdempotencyRecords.Update(record);
+                try
+                {
+                    await db.SaveChangesAsync(http.RequestAborted);
+                }
+                catch (DbUpdateException) when (isNew)
+                {
+                    // Another server took the key meanwhile (only without SQLite's single writer): its answer stands.
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                    var winner = await db.IdempotencyRecords.AsNoTracking()
+                        .SingleAsync(r => r.MerchantId == record.MerchantId && r.Key == record.Key, http.RequestAborted);
+                    http.Response.Body = originalBody;
+                    http.Response.Clear();
+                    return Answer(winner, record.RequestHash, clock.GetUtcNow()) ?? InUse();
+                }
                 await transaction.CommitAsync(http.RequestAborted);
             }
         }
         catch
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            await ReleaseAsync(record);
             throw;
         }
         finally
@@ -112,22 +124,6 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock, 
         buffer.Position = 0;
         await buffer.CopyToAsync(originalBody, http.RequestAborted);
         return Results.Empty;
-    }
-
-    /// <summary>The work failed: free the key so the merchant can retry with it.</summary>
-    private async Task ReleaseAsync(IdempotencyRecord record)
-    {
-        try
-        {
-            db.ChangeTracker.Clear();
-            await db.IdempotencyRecords.Where(r => r.MerchantId == record.MerchantId && r.Key == record.Key && !r.IsCompleted)
-                .ExecuteDeleteAsync(CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // The claim's lock runs out on its own; a retry then takes it over.
-            logger.LogWarning(ex, "Could not release idempotency key {Key}", record.Key);
-        }
     }
 
     private static async Task ExecuteAsync(object? result, HttpContext http)

@@ -80,6 +80,22 @@ public class IdempotencyTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentDuplicates_OnOneServer_QueueAndReplayTheFirstAnswer()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var key = NewKey();
+        var body = Infrastructure.Orders.Valid(reference: key);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => merchant.CreateOrderAsync(body, key)));
+
+        // The claim commits with the order, so a duplicate waits for it instead of seeing a half-done claim.
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(responses.Length - 1, responses.Count(r => r.Headers.Contains("Idempotent-Replayed")));
+        Assert.Single((await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()))).Distinct());
+        foreach (var response in responses) response.Dispose();
+    }
+
+    [Fact]
     public async Task RefusedRequests_AreStoredAndReplayedToo()
     {
         var merchant = await fixture.MerchantAsync();
