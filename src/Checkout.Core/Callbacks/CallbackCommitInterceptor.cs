@@ -1,21 +1,43 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Checkout.Core.Callbacks;
 
 /// <summary>
-/// Wakes the dispatcher once a pending delivery is durable: right after SaveChanges when EF ran its
-/// own transaction, or when the caller's transaction commits. Waking earlier would let the
-/// dispatcher look before the row is visible; a rollback never wakes it.
+/// Passes deliveries to this instance's dispatcher once they are durable: right after SaveChanges
+/// when EF ran its own transaction, or when the caller's transaction commits; a rollback passes
+/// nothing. New deliveries are leased at birth (in the same save) and handed over in memory, so the
+/// dispatcher sends them without reading the database; anything else pending that was written
+/// (a redelivery, or new deliveries while the hand-off is closed or full) wakes the dispatcher's poll.
 /// </summary>
-public sealed class CallbackCommitInterceptor(CallbackSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class CallbackCommitInterceptor(
+    CallbackSignal signal, CallbackHandOff handOff, TimeProvider clock, IOptions<CallbackOptions> options)
+    : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    private sealed class Pending
+    {
+        public List<LeasedCallback> HandOff { get; } = [];
+        public bool Wake { get; set; }
+
+        public void Add(Pending other)
+        {
+            HandOff.AddRange(other.HandOff);
+            Wake |= other.Wake;
+        }
+    }
+
+    // What the running save wrote, per context; then what a transaction owes once it commits, per
+    // transaction (a transaction disposed without commit simply takes its entry with it).
+    private readonly ConditionalWeakTable<DbContext, Pending> _saving = new();
+    private readonly ConditionalWeakTable<DbTransaction, Pending> _awaitingCommit = new();
+    // Deliveries this interceptor leased at birth: a save that failed and is tried again leases them afresh.
+    private readonly ConditionalWeakTable<CallbackDelivery, object> _leasedAtBirth = new();
     private static readonly object Marker = new();
-    // Per DbContext, without keeping contexts alive: "this save wrote deliveries", "this transaction owes a wake-up".
-    private readonly ConditionalWeakTable<DbContext, object> _saving = new();
-    private readonly ConditionalWeakTable<DbContext, object> _awaitingCommit = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -41,52 +63,99 @@ public sealed class CallbackCommitInterceptor(CallbackSignal signal) : SaveChang
         return ValueTask.FromResult(result);
     }
 
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context, _saving);
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Forget(eventData.Context, _saving);
+        Forget(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => OnCommitted(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => OnCommitted(transaction);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        OnCommitted(eventData.Context);
+        OnCommitted(transaction);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context, _awaitingCommit);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _awaitingCommit.Remove(transaction);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Forget(eventData.Context, _awaitingCommit);
+        _awaitingCommit.Remove(transaction);
         return Task.CompletedTask;
     }
 
     private void NoteOutboxWork(DbContext? context)
     {
         if (context is null) return;
-        var writesPending = context.ChangeTracker.Entries<CallbackDelivery>().Any(e =>
-            e.State is EntityState.Added or EntityState.Modified && e.Entity.Status == CallbackDeliveryStatus.Pending);
-        if (writesPending) _saving.AddOrUpdate(context, Marker);
+        var pending = new Pending();
+        Dictionary<string, CallbackEvent>? events = null;
+        foreach (var entry in context.ChangeTracker.Entries<CallbackDelivery>())
+        {
+            var delivery = entry.Entity;
+            if (entry.State is not (EntityState.Added or EntityState.Modified) || delivery.Status != CallbackDeliveryStatus.Pending) continue;
+
+            events ??= context.ChangeTracker.Entries<CallbackEvent>().ToDictionary(e => e.Entity.Id, e => e.Entity);
+            if (IsNewAndOurs(entry, delivery) && handOff.IsAccepting && events.TryGetValue(delivery.EventId, out var callbackEvent))
+            {
+                var leasedUntil = LeaseExpiry.After(clock.GetUtcNow(), options.Value.LeaseDuration);
+                delivery.Lease(leasedUntil);
+                _leasedAtBirth.AddOrUpdate(delivery, Marker);
+                pending.HandOff.Add(new LeasedCallback(
+                    delivery.Id, delivery.Url, delivery.EventId, callbackEvent.Body, delivery.MerchantId, delivery.AttemptCount + 1, leasedUntil));
+            }
+            else
+            {
+                pending.Wake = true;
+            }
+        }
+        if (pending.HandOff.Count > 0 || pending.Wake) _saving.AddOrUpdate(context, pending);
+        else _saving.Remove(context);
+    }
+
+    /// <summary>A delivery being inserted that nobody leased yet (or that this interceptor leased in an earlier, failed save).</summary>
+    private bool IsNewAndOurs(EntityEntry<CallbackDelivery> entry, CallbackDelivery delivery)
+    {
+        if (entry.State != EntityState.Added) return false;
+        if (delivery.LeasedUntil is null) return true;
+        if (!_leasedAtBirth.TryGetValue(delivery, out _)) return false;
+        delivery.ReleaseLease();
+        return true;
     }
 
     private void OnSaved(DbContext? context)
     {
-        if (context is null || !_saving.Remove(context)) return;
-        if (context.Database.CurrentTransaction is null) signal.Notify();
-        else _awaitingCommit.AddOrUpdate(context, Marker);
+        if (context is null || !_saving.TryGetValue(context, out var pending)) return;
+        _saving.Remove(context);
+        if (context.Database.CurrentTransaction is { } transaction)
+            _awaitingCommit.AddOrUpdate(transaction.GetDbTransaction(), Merge(transaction.GetDbTransaction(), pending));
+        else
+            Deliver(pending);
     }
 
-    private void OnCommitted(DbContext? context)
+    private Pending Merge(DbTransaction transaction, Pending pending)
     {
-        if (context is not null && _awaitingCommit.Remove(context)) signal.Notify();
+        // Several saves in one transaction: it owes all of them.
+        if (!_awaitingCommit.TryGetValue(transaction, out var owed)) return pending;
+        owed.Add(pending);
+        return owed;
     }
 
-    private static void Forget(DbContext? context, ConditionalWeakTable<DbContext, object> table)
+    private void OnCommitted(DbTransaction transaction)
     {
-        if (context is not null) table.Remove(context);
+        if (_awaitingCommit.TryGetValue(transaction, out var pending) && _awaitingCommit.Remove(transaction)) Deliver(pending);
+    }
+
+    private void Deliver(Pending pending)
+    {
+        if (pending.HandOff.Count > 0) handOff.Enqueue(pending.HandOff);
+        if (pending.Wake) signal.Notify();
+    }
+
+    private void Forget(DbContext? context)
+    {
+        if (context is not null) _saving.Remove(context);
     }
 }

@@ -43,6 +43,20 @@ public class CallbackDelivery
         CreatedAt = now,
     };
 
+    /// <summary>
+    /// Takes the delivery for one dispatcher until <paramref name="until"/>, e.g. at birth for the
+    /// process that commits it, so no other instance polls it while that process sends it.
+    /// </summary>
+    public void Lease(DateTimeOffset until)
+    {
+        if (Status != CallbackDeliveryStatus.Pending)
+            throw new DomainException("delivery_not_pending", "Only pending deliveries can be leased.");
+        LeasedUntil = until;
+    }
+
+    /// <summary>Hands the delivery back unsent, so any dispatcher may take it at once.</summary>
+    public void ReleaseLease() => LeasedUntil = null;
+
     /// <summary>Records one attempt and decides what comes next from the retry schedule.</summary>
     public CallbackAttempt RecordAttempt(DateTimeOffset startedAt, TimeSpan duration, int? statusCode, string? error, IReadOnlyList<TimeSpan> retrySchedule)
     {

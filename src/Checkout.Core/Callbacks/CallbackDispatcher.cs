@@ -1,5 +1,5 @@
+using System.Threading.Channels;
 using Checkout.Core.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,26 +8,77 @@ using Microsoft.Extensions.Options;
 namespace Checkout.Core.Callbacks;
 
 /// <summary>
-/// Delivers the outbox: takes due pending deliveries, leases each in the database (so several
-/// instances and a restart after a crash never lose or double-own one), POSTs up to
-/// MaxConcurrency at once and records every attempt. Wakes on commit, otherwise polls.
+/// Delivers the outbox. Fresh deliveries arrive in memory from the commit that wrote them, already
+/// leased to this instance, and are sent without touching the database. A poll takes the rest —
+/// retries, deliveries written while the hand-off was closed or full, and those an instance held
+/// when it crashed — leasing them in batches, so several instances and restarts never lose or
+/// double-own one. At most MaxConcurrency sends run at once; their results are recorded many to a
+/// transaction.
 /// </summary>
 public sealed class CallbackDispatcher(
     IServiceScopeFactory scopes,
     CallbackSender sender,
     CallbackSignal signal,
+    CallbackHandOff handOff,
+    WebhookSecrets secrets,
     TimeProvider clock,
     IOptions<CallbackOptions> options,
     ILogger<CallbackDispatcher> logger) : BackgroundService
 {
-    private readonly CallbackOptions _options = options.Value;
+    /// <summary>Results recorded in one transaction at most; under load a batch fills while the previous one commits.</summary>
+    public const int MaxRecordBatch = 256;
 
-    private sealed record LeasedDelivery(CallbackRequest Request, DateTimeOffset LeasedUntil);
+    /// <summary>How long shutdown waits to record the last results and hand back unsent leases.</summary>
+    private static readonly TimeSpan ShutdownRecordingGrace = TimeSpan.FromSeconds(5);
+
+    private readonly CallbackOptions _options = options.Value;
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+    private readonly Channel<CallbackResult> _results = Channel.CreateUnbounded<CallbackResult>(new UnboundedChannelOptions { SingleReader = true });
+    // Set when the last poll found a full batch, or found no free slot: more may be due, so a finished send wakes it.
+    private volatile bool _pollWantsSlots;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var running = new List<Task>();
+        using var recordingStop = new CancellationTokenSource();
+        var recording = RecordResultsAsync(recordingStop.Token);
+        handOff.Open();
+        try
+        {
+            await Task.WhenAll(SendHandedOffAsync(stoppingToken), PollAsync(stoppingToken));
+        }
+        finally
+        {
+            handOff.Close();
+            // In-flight sends see the stopping token and end at once; every slot back means every result is queued.
+            for (var i = 0; i < _options.MaxConcurrency; i++) await _slots.WaitAsync(CancellationToken.None);
+            // Leased here but never sent: hand them back, so the next start or another instance sends them at once.
+            while (handOff.TryTake(out var unsent)) _results.Writer.TryWrite(CallbackResult.Unsent(unsent));
+            _results.Writer.TryComplete();
+            using var grace = new CancellationTokenSource(ShutdownRecordingGrace, clock);
+            await using (grace.Token.Register(recordingStop.Cancel))
+                await recording;
+        }
+    }
+
+    private async Task SendHandedOffAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await handOff.WaitToReadAsync(stoppingToken))
+            {
+                while (handOff.TryTake(out var callback))
+                    await StartSendingAsync([callback], stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is still queued is handed back.
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
+    {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -35,16 +86,25 @@ public sealed class CallbackDispatcher(
                 TimeSpan wait;
                 try
                 {
-                    running.RemoveAll(t => t.IsCompleted);
-                    var free = _options.MaxConcurrency - running.Count;
-                    var leased = free > 0 ? await LeaseDueAsync(free, stoppingToken) : [];
-                    running.AddRange(leased.Select(d => DeliverAsync(d, stoppingToken)));
-                    // Every slot taken: more may be due, so look again when a send finishes (it signals).
-                    wait = leased.Count == free ? _options.PollInterval : await TimeUntilNextDueAsync(stoppingToken);
+                    if (_slots.CurrentCount == 0)
+                    {
+                        // Every slot busy: look once one frees up.
+                        _pollWantsSlots = true;
+                        wait = _options.PollInterval;
+                    }
+                    else
+                    {
+                        // A full batch even when only some slots are free: the rest wait briefly for a slot, and a
+                        // backlog (a restart, retries after an outage) costs one lease per MaxConcurrency sends.
+                        var leased = await LeaseDueAsync(_options.MaxConcurrency, stoppingToken);
+                        _pollWantsSlots = leased.Count == _options.MaxConcurrency;
+                        await StartSendingAsync(leased, stoppingToken);
+                        wait = _pollWantsSlots ? _options.PollInterval : await TimeUntilNextDueAsync(stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogError(ex, "Callback dispatch failed; trying again after the poll interval.");
+                    CallbackLog.PollFailed(logger, ex);
                     wait = _options.PollInterval;
                 }
                 await signal.WaitAsync(wait, clock, stoppingToken);
@@ -54,148 +114,118 @@ public sealed class CallbackDispatcher(
         {
             // Shutting down.
         }
-        finally
-        {
-            // In-flight sends see the same token and stop at once; each releases its lease.
-            await Task.WhenAll(running);
-        }
     }
 
-    /// <summary>Leases up to <paramref name="count"/> due deliveries; a row another instance leased first is skipped.</summary>
-    private async Task<List<LeasedDelivery>> LeaseDueAsync(int count, CancellationToken cancellationToken)
+    private async Task<List<LeasedCallback>> LeaseDueAsync(int count, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
-        var now = clock.GetUtcNow();
-        var candidates = await Due(db, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(count).ToListAsync(cancellationToken);
-
-        var leased = new List<LeasedDelivery>();
-        DateTimeOffset? leaseUntil = now + _options.LeaseDuration;
-        foreach (var id in candidates)
-        {
-            // The conditional UPDATE is the lock: of several instances racing for a row, one changes it.
-            var won = await Due(db, now).Where(d => d.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, leaseUntil), cancellationToken);
-            if (won != 1) continue;
-
-            var delivery = await (
-                from d in db.CallbackDeliveries
-                join e in db.CallbackEvents on d.EventId equals e.Id
-                join m in db.Merchants on d.MerchantId equals m.Id
-                where d.Id == id
-                select new { Request = new CallbackRequest(d.Id, d.Url, e.Id, e.Body, m.WebhookSecret, d.AttemptCount + 1), d.LeasedUntil })
-                .AsNoTracking().SingleAsync(cancellationToken);
-            // The stored value (not leaseUntil) is what the row holds, to the precision the column keeps.
-            leased.Add(new LeasedDelivery(delivery.Request, delivery.LeasedUntil!.Value));
-        }
-        return leased;
+        return await CallbackLeases.LeaseDueAsync(db, count, clock.GetUtcNow(), _options.LeaseDuration, logger, cancellationToken);
     }
 
-    private static IQueryable<CallbackDelivery> Due(CheckoutDbContext db, DateTimeOffset now) =>
-        db.CallbackDeliveries.Where(d => d.Status == CallbackDeliveryStatus.Pending && d.NextAttemptAt <= now
-            && (d.LeasedUntil == null || d.LeasedUntil <= now));
-
-    /// <summary>
-    /// Sleep until the next pending delivery can be taken (due, and any lease run out, e.g. a crashed
-    /// instance's), but no longer than the poll interval.
-    /// </summary>
     private async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
-        var now = clock.GetUtcNow();
-        var next = await db.CallbackDeliveries
-            .Where(d => d.Status == CallbackDeliveryStatus.Pending)
-            .Select(d => d.LeasedUntil != null && d.LeasedUntil > d.NextAttemptAt ? d.LeasedUntil : d.NextAttemptAt)
-            .OrderBy(takeableAt => takeableAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (next is null) return _options.PollInterval;
-        var until = next.Value - now;
-        return until <= TimeSpan.Zero ? TimeSpan.Zero : until < _options.PollInterval ? until : _options.PollInterval;
+        return await CallbackLeases.TimeUntilNextDueAsync(db, clock.GetUtcNow(), _options.PollInterval, cancellationToken);
     }
 
-    private async Task DeliverAsync(LeasedDelivery leased, CancellationToken stoppingToken)
+    /// <summary>
+    /// Starts a send for each delivery as a slot frees up. Whatever is left when shutdown interrupts
+    /// the wait is handed back; a delivery that cannot be sent is handed back or left to its lease.
+    /// </summary>
+    private async Task StartSendingAsync(IReadOnlyList<LeasedCallback> callbacks, CancellationToken stoppingToken)
+    {
+        for (var i = 0; i < callbacks.Count; i++)
+        {
+            var callback = callbacks[i];
+            try
+            {
+                await _slots.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                foreach (var unsent in callbacks.Skip(i)) _results.Writer.TryWrite(CallbackResult.Unsent(unsent));
+                throw;
+            }
+
+            var sending = false;
+            try
+            {
+                // The whole send must fit in the lease, or a second instance could take it mid-send.
+                if (clock.GetUtcNow() + _options.Timeout >= callback.LeasedUntil)
+                {
+                    CallbackLog.LeaseTooShortToSend(logger, callback.DeliveryId);
+                    _results.Writer.TryWrite(CallbackResult.Unsent(callback));
+                    continue;
+                }
+                var secret = await secrets.GetAsync(callback.MerchantId, stoppingToken);
+                if (secret is null)
+                {
+                    CallbackLog.UnknownMerchant(logger, callback.DeliveryId, callback.MerchantId);
+                    continue;
+                }
+                _ = SendAsync(callback, secret, stoppingToken);
+                sending = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // The secret could not be read: the lease runs out and the delivery is polled again.
+                CallbackLog.SecretUnavailable(logger, ex, callback.DeliveryId);
+            }
+            catch (OperationCanceledException)
+            {
+                _results.Writer.TryWrite(CallbackResult.Unsent(callback));
+                foreach (var unsent in callbacks.Skip(i + 1)) _results.Writer.TryWrite(CallbackResult.Unsent(unsent));
+                throw;
+            }
+            finally
+            {
+                if (!sending) _slots.Release();
+            }
+        }
+    }
+
+    /// <summary>Sends once and queues the result; the slot is given back only after, so shutdown can count on it.</summary>
+    private async Task SendAsync(LeasedCallback callback, string secret, CancellationToken stoppingToken)
     {
         try
         {
-            var outcome = await sender.SendAsync(leased.Request, stoppingToken);
-            // The POST happened: record it even if shutdown began meanwhile.
-            await RecordAsync(leased, outcome);
+            var request = new CallbackRequest(callback.DeliveryId, callback.Url, callback.EventId, callback.Body, secret, callback.AttemptNumber);
+            var outcome = await sender.SendAsync(request, stoppingToken);
+            // The POST happened: it is recorded even if shutdown began meanwhile.
+            _results.Writer.TryWrite(CallbackResult.Sent(callback, outcome));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception)
         {
-            await ReleaseAsync(leased);
-        }
-        catch (Exception ex)
-        {
-            // The lease runs out and the delivery is tried again; nothing is lost.
-            logger.LogError(ex, "Callback delivery {DeliveryId} could not be recorded.", leased.Request.DeliveryId);
+            // Stopped mid-send (the sender reports every other failure as an outcome): not an attempt, hand it back.
+            _results.Writer.TryWrite(CallbackResult.Unsent(callback));
         }
         finally
         {
-            signal.Notify(); // a slot is free
+            _slots.Release();
+            if (_pollWantsSlots) signal.Notify();
         }
     }
 
-    private async Task RecordAsync(LeasedDelivery leased, CallbackOutcome outcome)
+    /// <summary>Records results many to a transaction until the dispatcher stops and the last ones are in.</summary>
+    private async Task RecordResultsAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
-        var delivery = await db.CallbackDeliveries.SingleOrDefaultAsync(d => d.Id == leased.Request.DeliveryId);
-        if (delivery is null || delivery.LeasedUntil != leased.LeasedUntil || delivery.Status != CallbackDeliveryStatus.Pending)
-        {
-            LogLeaseLost(leased);
-            return;
-        }
-
-        delivery.RecordAttempt(outcome.StartedAt, outcome.Duration, outcome.StatusCode, outcome.Error, _options.EffectiveRetrySchedule);
+        var recorder = new CallbackAttemptRecorder(_options.EffectiveRetrySchedule, logger);
+        var batch = new List<CallbackResult>(MaxRecordBatch);
         try
         {
-            await db.SaveChangesAsync();
+            while (await _results.Reader.WaitToReadAsync(cancellationToken))
+            {
+                batch.Clear();
+                while (batch.Count < MaxRecordBatch && _results.Reader.TryRead(out var result)) batch.Add(result);
+                // Pending after recording: a retry or a handed-back lease changed when the poll should look next.
+                if (await recorder.RecordWhileBusyAsync(scopes, batch, clock, cancellationToken) > 0) signal.Notify();
+            }
         }
-        catch (DbUpdateConcurrencyException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogLeaseLost(leased);
-            return;
-        }
-
-        var request = leased.Request;
-        var answer = outcome.Error ?? $"HTTP {outcome.StatusCode}";
-        switch (delivery.Status)
-        {
-            case CallbackDeliveryStatus.Succeeded:
-                logger.LogInformation("Callback {EventId} delivered to {Url} on attempt {Attempt} ({Answer}).",
-                    request.EventId, request.Url, request.AttemptNumber, answer);
-                break;
-            case CallbackDeliveryStatus.Failed:
-                logger.LogWarning("Callback {EventId} to {Url} failed for good after attempt {Attempt} ({Answer}); it can be redelivered by hand.",
-                    request.EventId, request.Url, request.AttemptNumber, answer);
-                break;
-            default:
-                logger.LogWarning("Callback {EventId} to {Url} attempt {Attempt} failed ({Answer}); retrying at {NextAttemptAt:O}.",
-                    request.EventId, request.Url, request.AttemptNumber, answer, delivery.NextAttemptAt);
-                break;
+            // Shutdown's grace is over: what is not recorded is retaken when its lease runs out.
         }
     }
-
-    /// <summary>Hands a delivery back on shutdown so the next start sends it at once instead of waiting out the lease.</summary>
-    private async Task ReleaseAsync(LeasedDelivery leased)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), clock);
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
-            DateTimeOffset? released = null;
-            await db.CallbackDeliveries.Where(d => d.Id == leased.Request.DeliveryId && d.LeasedUntil == leased.LeasedUntil)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, released), timeout.Token);
-        }
-        catch (Exception ex)
-        {
-            logger.LogDebug(ex, "Could not release callback delivery {DeliveryId}; its lease will run out.", leased.Request.DeliveryId);
-        }
-    }
-
-    private void LogLeaseLost(LeasedDelivery leased) =>
-        logger.LogWarning("Callback delivery {DeliveryId} was taken over by another dispatcher; its result is not recorded here.", leased.Request.DeliveryId);
 }

@@ -13,9 +13,11 @@ public static class CallbackServices
         services.AddSingleton<IValidateOptions<CallbackOptions>, CallbackOptionsValidator>();
 
         services.AddSingleton<CallbackSignal>();
-        // Added to the DbContext by the host (AddInterceptors) so commits of deliveries wake the dispatcher.
+        services.AddSingleton<CallbackHandOff>();
+        // Added to the DbContext by the host (AddInterceptors) so committed deliveries reach the dispatcher.
         services.AddSingleton<CallbackCommitInterceptor>();
         services.AddSingleton<CallbackSender>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddHttpClient(CallbackSender.HttpClientName, (provider, client) =>
                 client.Timeout = provider.GetRequiredService<IOptions<CallbackOptions>>().Value.Timeout)
             .ConfigurePrimaryHttpMessageHandler(provider =>

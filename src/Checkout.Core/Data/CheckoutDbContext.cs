@@ -5,16 +5,21 @@ using Checkout.Core.Merchants;
 using Checkout.Core.Orders;
 using Checkout.Core.Shoppers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Checkout.Core.Data;
 
 public class CheckoutDbContext : DbContext
 {
-    public CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : base(options) { }
-
-    /// <summary>The host's constructor: outbox rows are stamped with the same clock as everything else.</summary>
-    public CheckoutDbContext(DbContextOptions<CheckoutDbContext> options, TimeProvider clock) : base(options) => Clock = clock;
+    /// <summary>
+    /// One constructor, as context pooling requires. The outbox clock is the application's <see cref="TimeProvider"/>
+    /// when the options come from a host (AddDbContext or a pooled factory), so outbox rows carry the same time as
+    /// everything else; a context built by hand uses the system clock.
+    /// </summary>
+    public CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : base(options) =>
+        Clock = options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<TimeProvider>() ?? TimeProvider.System;
 
     public DbSet<Merchant> Merchants => Set<Merchant>();
     public DbSet<Shopper> Shoppers => Set<Shopper>();
@@ -30,7 +35,7 @@ public class CheckoutDbContext : DbContext
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
     /// <summary>The time stamped on outbox rows.</summary>
-    public TimeProvider Clock { get; } = TimeProvider.System;
+    public TimeProvider Clock { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);

@@ -16,8 +16,14 @@ public static class CheckoutPages
 
     public static WebApplication MapCheckoutPages(this WebApplication app)
     {
-        // The framework would add its own CSP (frame-ancestors 'self'); ours already says 'none'.
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o =>
+        {
+            // The framework would add its own CSP (frame-ancestors 'self'); ours already says 'none'.
+            o.ContentSecurityFrameAncestorsPolicy = null;
+            // Per-message deflate keeps a zlib compressor and decompressor (a few hundred KB of native memory)
+            // for every open tab, to shrink render batches that are a few hundred bytes here.
+            o.DisableWebSocketCompression = true;
+        });
 
         // A form post, not a link: [FromForm] makes the antiforgery middleware check the token.
         app.MapPost("/account/logout", async (HttpContext http, [FromForm] string? returnUrl) =>

@@ -113,6 +113,7 @@ public static class CheckoutServices
                     },
                 };
             });
+        services.AddValidatedBearerTokens();
         services.AddAuthorizationBuilder()
             .AddPolicy(MerchantApiPolicy, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)

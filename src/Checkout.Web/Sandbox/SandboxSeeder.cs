@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using Checkout.Core.Common;
 using Checkout.Core.Data;
 using Checkout.Core.Merchants;
@@ -24,6 +26,9 @@ public sealed class SandboxSeeder(CheckoutDbContext db, ShopperPasswords passwor
     public async Task SeedAsync(CancellationToken cancellationToken = default)
     {
         if (!options.Value.Enabled) return;
+        // Every start after the first finds the accounts in place; one plain statement says so, without
+        // building the queries and the save below (a part of start-up otherwise).
+        if (await AccountsExistAsync(cancellationToken)) return;
         var now = clock.GetUtcNow();
 
         if (!await db.Merchants.AnyAsync(m => m.Id == MerchantId, cancellationToken))
@@ -37,6 +42,34 @@ public sealed class SandboxSeeder(CheckoutDbContext db, ShopperPasswords passwor
             SaveTestCards(shopper.Id, now);
         }
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<bool> AccountsExistAsync(CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """
+                SELECT EXISTS (SELECT 1 FROM "Merchants" WHERE "Id" = $merchant)
+                   AND EXISTS (SELECT 1 FROM "Shoppers" WHERE "Email" = $email)
+                """;
+            AddParameter(command, "$merchant", MerchantId);
+            AddParameter(command, "$email", ShopperEmail);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void AddParameter(DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Saves every test card on the sandbox shopper, so QA can pick any outcome without typing numbers.</summary>

@@ -69,10 +69,10 @@ public sealed class CallbackDurabilityTests
                 var now = clock.GetUtcNow();
                 var callbackEvent = CallbackEvent.Create("demo_merchant", OrderEventTypes.Canceled, new { id = "ord_crashed" }, now);
                 var delivery = CallbackDelivery.Create(callbackEvent, receiver.Url, now);
+                leasedUntil = LeaseExpiry.After(now, TimeSpan.FromSeconds(1.5));
+                delivery.Lease(leasedUntil.Value);
                 db.AddRange(callbackEvent, delivery);
                 await db.SaveChangesAsync();
-                leasedUntil = now.AddSeconds(1.5);
-                await db.CallbackDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.LeasedUntil, leasedUntil));
                 await transaction.CommitAsync();
                 deliveryId = delivery.Id;
             }

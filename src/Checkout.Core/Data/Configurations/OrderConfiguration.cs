@@ -77,6 +77,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => new { o.Status, o.AuthorizedAt });
     }
 
-    private static OrderStatus Parse(string name) =>
+    // Internal, not private: the compiled model (Data/CompiledModels) calls it.
+    internal static OrderStatus Parse(string name) =>
         OrderStatusExtensions.TryParseApiName(name, out var status) ? status : throw new InvalidOperationException($"Unknown order status '{name}'.");
 }

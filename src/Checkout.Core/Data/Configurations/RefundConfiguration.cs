@@ -46,7 +46,8 @@ internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.HasIndex(r => new { r.Status, r.NextCheckAt });
     }
 
-    private static RefundStatus Parse(string name) =>
+    // Internal, not private: the compiled model (Data/CompiledModels) calls it.
+    internal static RefundStatus Parse(string name) =>
         RefundStatusExtensions.TryParseApiName(name, out var status) ? status : throw new InvalidOperationException($"Unknown refund status '{name}'.");
 }
 

@@ -44,11 +44,11 @@ public class ApprovePageCardTests : PageTestContext
     }
 
     private static IElement Radio(IRenderedComponent<ApprovePage> cut, string labelStartsWith) =>
-        cut.FindAll("label.mud-radio").Single(l => l.TextContent.Trim().StartsWith(labelStartsWith, StringComparison.Ordinal))
+        cut.FindAll("label.pay-method").Single(l => l.TextContent.Trim().StartsWith(labelStartsWith, StringComparison.Ordinal))
             .QuerySelector("input[type=radio]")!;
 
     private static async Task ChooseAsync(IRenderedComponent<ApprovePage> cut, string labelStartsWith) =>
-        await cut.InvokeAsync(() => Radio(cut, labelStartsWith).Click());
+        await cut.InvokeAsync(() => Radio(cut, labelStartsWith).Change(true));
 
     private static async Task ChooseNewCardAsync(IRenderedComponent<ApprovePage> cut)
     {
@@ -73,9 +73,9 @@ public class ApprovePageCardTests : PageTestContext
     private static Task ApproveAsync(IRenderedComponent<ApprovePage> cut) =>
         cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Approve").Click());
 
-    /// <summary>The error texts MudBlazor shows under the fields.</summary>
+    /// <summary>The error texts shown under the fields.</summary>
     private static List<string> FieldErrors(IRenderedComponent<ApprovePage> cut) =>
-        cut.FindAll(".mud-input-helper-text.mud-input-error").Select(e => e.TextContent.Trim()).Where(t => t.Length > 0).ToList();
+        cut.FindAll(".card-field-error").Select(e => e.TextContent.Trim()).Where(t => t.Length > 0).ToList();
 
     private Task<Order> ReloadAsync(Order order) =>
         WithDbAsync(db => db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id));
@@ -105,7 +105,7 @@ public class ApprovePageCardTests : PageTestContext
         var expiry = $"12/{(PageTestContext.Start.Year + 5) % 100:00}";
         Assert.Contains($"Visa •••• 4242, exp {expiry}", labels);
         Assert.Contains($"Visa •••• 3184, exp {expiry}", labels);
-        Assert.Contains("New card", cut.FindAll("label.mud-radio").Select(l => l.TextContent.Trim()));
+        Assert.Contains("New card", cut.FindAll("label.pay-method").Select(l => l.TextContent.Trim()));
         foreach (var card in TestCards.All)
         {
             Assert.DoesNotContain(card.Number, cut.Markup, StringComparison.Ordinal);
@@ -170,7 +170,7 @@ public class ApprovePageCardTests : PageTestContext
         var cut = Render(order);
         await ChooseNewCardAsync(cut);
 
-        var labels = cut.FindAll("label.mud-input-label").ToDictionary(l => l.TextContent.Trim(), l => l.GetAttribute("for"));
+        var labels = cut.FindAll("label.card-field-label").ToDictionary(l => l.TextContent.Trim(), l => l.GetAttribute("for"));
         Assert.Equal(cut.Find("[data-testid=card-number]").Id, labels["Card number"]);
         Assert.Equal(cut.Find("[data-testid=card-expiry]").Id, labels["Expiry (MM/YY)"]);
         Assert.Equal(cut.Find("[data-testid=card-cvc]").Id, labels["CVC"]);

@@ -16,6 +16,8 @@ namespace Checkout.Web.Components.Pages.Pay;
 /// card, and approves or cancels. A decline is explained here so the shopper can try again; 3-D Secure
 /// goes to the challenge page; every other outcome goes back to the shop.
 /// Prerendered, then interactive; buttons work only once the circuit is up (data-ready).
+/// A circuit stays open as long as the tab, so the page keeps only what it shows: a small view of the order,
+/// no entities, and the card entry only once New card is chosen.
 /// </summary>
 public sealed partial class ApprovePage : IDisposable
 {
@@ -29,8 +31,9 @@ public sealed partial class ApprovePage : IDisposable
     private PaymentError? _paymentError;
     private string? _failure;
     private string _paymentMethod = PaymentSource.WalletType;
-    private readonly CardEntry _card = new();
+    private CardEntry? _card;
     private NewCardForm? _cardForm;
+    private ExpiryCountdown? _countdown;
     private ITimer? _ticker;
 
     [Parameter] public string OrderId { get; set; } = "";
@@ -116,7 +119,13 @@ public sealed partial class ApprovePage : IDisposable
     private async Task TickAsync()
     {
         if (_disposed.IsCancellationRequested || _view is null) return;
-        if (!IsPayable && !_busy)
+        if (IsPayable)
+        {
+            // Only the countdown line changes; the rest of the page stays as rendered.
+            _countdown?.Refresh();
+            return;
+        }
+        if (!_busy)
         {
             // The countdown reached zero: stop ticking and show the order as the server now has it.
             _ticker?.Dispose();
@@ -130,6 +139,21 @@ public sealed partial class ApprovePage : IDisposable
         StateHasChanged();
     }
 
+    private void ChooseWallet() => _paymentMethod = PaymentSource.WalletType;
+
+    private void Choose(SavedCardOption card) => _paymentMethod = SavedCardMethod(card);
+
+    // Compared in place: building "card:…" for every card on every render would only make garbage.
+    private bool IsChosen(SavedCardOption card) =>
+        _paymentMethod.StartsWith(SavedCardPrefix, StringComparison.Ordinal)
+        && _paymentMethod.AsSpan(SavedCardPrefix.Length).SequenceEqual(card.Id);
+
+    private void ChooseNewCard()
+    {
+        _card ??= new CardEntry();
+        _paymentMethod = NewCardMethod;
+    }
+
     private async Task ApproveAsync()
     {
         // Blazor runs one event at a time per circuit until the handler's first await, so everything up to
@@ -139,6 +163,7 @@ public sealed partial class ApprovePage : IDisposable
         PaymentChoice? choice = null;
         if (_paymentMethod == NewCardMethod)
         {
+            if (_card is null) return;
             if (_cardForm is not null && !_cardForm.CheckAll())
             {
                 await _cardForm.FocusFirstInvalidAsync();
@@ -148,7 +173,7 @@ public sealed partial class ApprovePage : IDisposable
         }
         else
         {
-            _card.TakeDetails(); // typed, then another method chosen: the number and CVC go now too
+            _card?.TakeDetails(); // typed, then another method chosen: the number and CVC go now too
             choice = ChoiceFor(_paymentMethod);
             if (choice is null) return;
         }
@@ -193,7 +218,7 @@ public sealed partial class ApprovePage : IDisposable
     private async Task CancelAsync()
     {
         if (!CanAct || _view is null) return;
-        _card.TakeDetails();
+        _card?.TakeDetails();
         _paymentError = null;
         await RunAsync(async () =>
         {
@@ -224,12 +249,12 @@ public sealed partial class ApprovePage : IDisposable
     }
 
     /// <summary>Back to the shop with a full page load; the page stays busy so nothing else can be clicked meanwhile.</summary>
-    private void LeaveFor(Order order)
+    private void LeaveFor(ApprovalOrder order)
     {
         _leaving = true;
         _busy = true;
         _busyText = "Taking you back to the shop…";
-        Navigation.NavigateTo(OrderRedirect.For(order), forceLoad: true);
+        Navigation.NavigateTo(order.ReturnUrl, forceLoad: true);
     }
 
     private async Task RunAsync(Func<Task> work)
@@ -274,7 +299,7 @@ public sealed partial class ApprovePage : IDisposable
 
     public void Dispose()
     {
-        _card.TakeDetails();
+        _card?.TakeDetails();
         _ticker?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();

@@ -11,14 +11,30 @@ namespace Checkout.Web.Components.Pages.Pay;
 /// <summary>A saved card as the approve page lists it: never more than brand, last 4 and expiry.</summary>
 public sealed record SavedCardOption(string Id, string Brand, string Last4, int ExpMonth, int ExpYear)
 {
-    /// <summary>"Visa •••• 4242, exp 12/31".</summary>
-    public string Label => $"{CardBrands.Masked(Brand, Last4)}, exp {ExpMonth:00}/{ExpYear % 100:00}";
+    /// <summary>"Visa •••• 4242, exp 12/31". Built once: the page renders it again on every change.</summary>
+    public string Label { get; } = $"{CardBrands.Masked(Brand, Last4)}, exp {ExpMonth:00}/{ExpYear % 100:00}";
 
     public bool IsExpiredAt(DateTimeOffset now) => !Core.Payments.Cards.CardChecks.IsExpiryValid(ExpMonth, ExpYear, now);
 }
 
+/// <summary>
+/// The order as the approve page needs it. A copy of a few fields, not the entity: an open tab keeps this for
+/// as long as it stays open, and the entity brings its attempts and URLs along.
+/// </summary>
+public sealed record ApprovalOrder(
+    string Id, OrderStatus Status, long Amount, Currency CurrencyInfo, string? Description, string? Reference,
+    DateTimeOffset ExpiresAt, string? PaymentMethod, PaymentError? LastPaymentError, string ReturnUrl)
+{
+    public static ApprovalOrder Of(Order order) => new(
+        order.Id, order.Status, order.Amount, order.CurrencyInfo, order.Description, order.Reference,
+        order.ExpiresAt, order.PaymentMethod, order.LastPaymentError, OrderRedirect.For(order));
+
+    /// <summary>Same rule as <see cref="Order.IsPayableAt"/>.</summary>
+    public bool IsPayableAt(DateTimeOffset now) => Status == OrderStatus.Created && now < ExpiresAt;
+}
+
 /// <summary>What the approve page shows: the order as it stands, whom it pays, the shopper's wallet in its currency and saved cards.</summary>
-public sealed record ApprovalView(Order Order, string MerchantName, long WalletBalance, IReadOnlyList<SavedCardOption> SavedCards);
+public sealed record ApprovalView(ApprovalOrder Order, string MerchantName, long WalletBalance, IReadOnlyList<SavedCardOption> SavedCards);
 
 /// <summary>An Approve click's result: the refreshed view and, when the payment did not go through, why.</summary>
 public sealed record ApprovalOutcome(ApprovalView View, PaymentError? Error);
@@ -149,6 +165,6 @@ public sealed class ApprovePageOrders(IServiceScopeFactory scopes, TimeProvider 
         var ordered = cards.OrderByDescending(c => c.CreatedAt)
             .ThenBy(c => c.Option.Brand, StringComparer.Ordinal).ThenBy(c => c.Option.Last4, StringComparer.Ordinal)
             .Select(c => c.Option).ToList();
-        return new ApprovalView(order, merchantName, balance ?? 0, ordered);
+        return new ApprovalView(ApprovalOrder.Of(order), merchantName, balance ?? 0, ordered);
     }
 }

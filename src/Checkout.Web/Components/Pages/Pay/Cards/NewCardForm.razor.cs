@@ -1,6 +1,5 @@
 using Checkout.Core.Payments.Cards;
 using Microsoft.AspNetCore.Components;
-using MudBlazor;
 
 namespace Checkout.Web.Components.Pages.Pay.Cards;
 
@@ -10,16 +9,10 @@ namespace Checkout.Web.Components.Pages.Pay.Cards;
 /// </summary>
 public sealed partial class NewCardForm
 {
-    // Browsers' own autofill and number keyboards; data-testid lets tests find fields without MudBlazor's markup.
-    private static readonly Dictionary<string, object> NumberAttributes = new() { ["autocomplete"] = "cc-number", ["data-testid"] = "card-number" };
-    private static readonly Dictionary<string, object> ExpiryAttributes = new() { ["autocomplete"] = "cc-exp", ["data-testid"] = "card-expiry" };
-    private static readonly Dictionary<string, object> CvcAttributes = new() { ["autocomplete"] = "cc-csc", ["data-testid"] = "card-cvc" };
-    private static readonly Dictionary<string, object> NameAttributes = new() { ["autocomplete"] = "cc-name", ["data-testid"] = "card-name" };
-
-    private MudTextField<string>? _number;
-    private MudTextField<string>? _expiry;
-    private MudTextField<string>? _cvc;
-    private MudTextField<string>? _name;
+    private ElementReference _number;
+    private ElementReference _expiry;
+    private ElementReference _cvc;
+    private ElementReference _name;
 
     [Parameter, EditorRequired] public CardEntry Entry { get; set; } = null!;
 
@@ -27,7 +20,8 @@ public sealed partial class NewCardForm
 
     private string BrandText => Entry.Brand == CardBrand.Unknown ? "" : CardBrands.DisplayName(Entry.Brand);
 
-    private string? Error(CardField field) => Entry.ErrorFor(field, Clock.GetUtcNow());
+    // Screen readers say "invalid" only for a field whose message shows.
+    private static string? Invalid(string? error) => error is null ? null : "true";
 
     /// <summary>Shows every field's error; false if any field is wrong.</summary>
     public bool CheckAll()
@@ -40,7 +34,7 @@ public sealed partial class NewCardForm
     /// <summary>Puts the cursor in the first wrong field, where its message is.</summary>
     public async Task FocusFirstInvalidAsync()
     {
-        var input = Entry.FirstInvalid(Clock.GetUtcNow()) switch
+        ElementReference? input = Entry.FirstInvalid(Clock.GetUtcNow()) switch
         {
             CardField.Number => _number,
             CardField.Expiry => _expiry,
@@ -48,6 +42,6 @@ public sealed partial class NewCardForm
             CardField.Name => _name,
             _ => null,
         };
-        if (input is not null) await input.FocusAsync();
+        if (input is { } field) await field.FocusAsync();
     }
 }
