@@ -30,17 +30,37 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
     public int Waiting => _waiting;
     private int _waiting;
 
+    // The gate is taken and BEGIN is sent here, together: a BEGIN that fails or is canceled after the gate was
+    // taken raises no transaction event, so it gives the gate straight back.
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
+        if (result.HasResult || eventData.Context is null) return result;
         await EnterAsync(eventData.Context, cancellationToken);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            Leave(eventData.Context);
+            throw;
+        }
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
+        if (result.HasResult || eventData.Context is null) return result;
         Enter(eventData.Context);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            Leave(eventData.Context);
+            throw;
+        }
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Leave(eventData.Context);

@@ -97,6 +97,31 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BeginThatFails_GivesTheGateBack()
+    {
+        var gate = new SqliteWriteGate(TimeSpan.FromSeconds(5));
+        DbContextOptions<CheckoutDbContext> Options() => new DbContextOptionsBuilder<CheckoutDbContext>()
+            .UseSqlite($"Data Source={_file};Default Timeout=1").AddInterceptors(gate).Options;
+        // Open and not disposed until the end: nothing but the failed BEGIN itself may give the gate back.
+        await using var failing = new CheckoutDbContext(Options());
+        await failing.Database.OpenConnectionAsync();
+        // Another process's writer (no gate in common) holds the file's write lock, so BEGIN IMMEDIATE fails.
+        await using (var otherProcess = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_file};Pooling=False"))
+        {
+            await otherProcess.OpenAsync();
+            await using var lockHolder = await otherProcess.BeginTransactionAsync();
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => failing.Database.BeginTransactionAsync());
+        }
+
+        await using var next = new CheckoutDbContext(Options());
+        await using var transaction = await next.Database.BeginTransactionAsync();
+        next.IdempotencyRecords.Add(Claim("after-failed-begin"));
+        await next.SaveChangesAsync();
+        await transaction.CommitAsync();
+        Assert.Equal(0, gate.Waiting);
+    }
+
+    [Fact]
     public async Task StandaloneBulkUpdate_WaitsForAnOpenTransaction()
     {
         var setup = NewContext();
