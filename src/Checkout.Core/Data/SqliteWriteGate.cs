@@ -18,8 +18,17 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _maxWait;
     // The contexts that hold the gate now. A context holds it at most once: EF forbids nested transactions.
-    private readonly ConditionalWeakTable<DbContext, object> _holders = new();
-    private static readonly object Held = new();
+    private readonly ConditionalWeakTable<DbContext, Holder> _holders = new();
+    // No write legitimately holds the gate this long; a holder older than this lost its release (a path EF
+    // raises no event for) and is reclaimed, so one lost release costs a pause, never a stuck writer queue.
+    // SQLite's own lock still keeps writes correct if a slow holder is in fact alive.
+    private static readonly TimeSpan ReclaimAfter = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(500);
+
+    private sealed class Holder
+    {
+        public long Since { get; } = Environment.TickCount64;
+    }
 
     /// <param name="maxWait">How long a writer queues before giving up, as SQLite's busy timeout would.</param>
     public SqliteWriteGate(TimeSpan maxWait) => _maxWait = maxWait;
@@ -192,13 +201,18 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
         Interlocked.Increment(ref _waiting);
         try
         {
-            if (!await _gate.WaitAsync(_maxWait, cancellationToken)) throw Timeout();
+            var deadline = Environment.TickCount64 + (long)_maxWait.TotalMilliseconds;
+            while (!await _gate.WaitAsync(WaitSlice, cancellationToken))
+            {
+                ReclaimLost();
+                if (Environment.TickCount64 >= deadline) throw Timeout();
+            }
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
         }
-        _holders.AddOrUpdate(context, Held);
+        _holders.AddOrUpdate(context, new Holder());
     }
 
     private void Enter(DbContext? context)
@@ -207,13 +221,27 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
         Interlocked.Increment(ref _waiting);
         try
         {
-            if (!_gate.Wait(_maxWait)) throw Timeout();
+            var deadline = Environment.TickCount64 + (long)_maxWait.TotalMilliseconds;
+            while (!_gate.Wait(WaitSlice))
+            {
+                ReclaimLost();
+                if (Environment.TickCount64 >= deadline) throw Timeout();
+            }
         }
         finally
         {
             Interlocked.Decrement(ref _waiting);
         }
-        _holders.AddOrUpdate(context, Held);
+        _holders.AddOrUpdate(context, new Holder());
+    }
+
+    private void ReclaimLost()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (context, holder) in _holders)
+        {
+            if (now - holder.Since > ReclaimAfter.TotalMilliseconds && _holders.Remove(context)) _gate.Release();
+        }
     }
 
     private void Leave(DbContext? context)

@@ -1,6 +1,7 @@
 using Checkout.Core.Data;
 using Checkout.Core.Idempotency;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Checkout.UnitTests.Data;
 
@@ -119,6 +120,29 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         await next.SaveChangesAsync();
         await transaction.CommitAsync();
         Assert.Equal(0, gate.Waiting);
+    }
+
+    [Fact]
+    public async Task LostRelease_IsReclaimed_AndWritersGoOn()
+    {
+        var gate = new SqliteWriteGate(TimeSpan.FromSeconds(8));
+        DbContextOptions<CheckoutDbContext> Options() => new DbContextOptionsBuilder<CheckoutDbContext>()
+            .UseSqlite($"Data Source={_file};Default Timeout=30").AddInterceptors(gate).Options;
+        await using var leaking = new CheckoutDbContext(Options());
+        await leaking.Database.OpenConnectionAsync();
+        var transaction = await leaking.Database.BeginTransactionAsync();
+        // Ended below EF, so EF raises no event and the gate never hears of it: a release that got lost.
+        await ((Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction()).RollbackAsync();
+
+        await using var next = new CheckoutDbContext(Options());
+        await using (var nextTransaction = await next.Database.BeginTransactionAsync())
+        {
+            next.IdempotencyRecords.Add(Claim("after-lost-release"));
+            await next.SaveChangesAsync();
+            await nextTransaction.CommitAsync();
+        }
+
+        Assert.Equal(["after-lost-release"], await next.IdempotencyRecords.Select(r => r.Key).ToListAsync());
     }
 
     [Fact]
