@@ -10,7 +10,8 @@ public sealed class ShopPage(IPage page)
     public async Task<IReadOnlyDictionary<string, string>> WaitForReturnAsync(string url)
     {
         var target = new Uri(url).GetLeftPart(UriPartial.Path);
-        await page.WaitForURLAsync(u => new Uri(u).GetLeftPart(UriPartial.Path) == target);
+        // Only the address matters here: the shop page's own load event can lag far behind on a busy machine.
+        await page.WaitForURLAsync(u => new Uri(u).GetLeftPart(UriPartial.Path) == target, new() { WaitUntil = WaitUntilState.Commit });
         return Query(page.Url);
     }
 
