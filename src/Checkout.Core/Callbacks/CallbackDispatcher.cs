@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Checkout.Core.Data;
+using Checkout.Core.Merchants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public sealed class CallbackDispatcher(
     CallbackSender sender,
     CallbackSignal signal,
     CallbackHandOff handOff,
-    WebhookSecrets secrets,
+    MerchantDirectory merchants,
     TimeProvider clock,
     IOptions<CallbackOptions> options,
     ILogger<CallbackDispatcher> logger) : BackgroundService
@@ -159,7 +160,7 @@ public sealed class CallbackDispatcher(
                     _results.Writer.TryWrite(CallbackResult.Unsent(callback));
                     continue;
                 }
-                var secret = await secrets.GetAsync(callback.MerchantId, stoppingToken);
+                var secret = (await merchants.FindAsync(callback.MerchantId))?.WebhookSecret;
                 if (secret is null)
                 {
                     CallbackLog.UnknownMerchant(logger, callback.DeliveryId, callback.MerchantId);

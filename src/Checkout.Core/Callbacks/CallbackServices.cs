@@ -17,7 +17,7 @@ public static class CallbackServices
         // Added to the DbContext by the host (AddInterceptors) so committed deliveries reach the dispatcher.
         services.AddSingleton<CallbackCommitInterceptor>();
         services.AddSingleton<CallbackSender>();
-        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<Merchants.MerchantDirectory>();
         services.AddHttpClient(CallbackSender.HttpClientName, (provider, client) =>
                 client.Timeout = provider.GetRequiredService<IOptions<CallbackOptions>>().Value.Timeout)
             .ConfigurePrimaryHttpMessageHandler(provider =>

@@ -134,7 +134,7 @@ public sealed class PreparedReads : DbCommandInterceptor, IDisposable
             {
                 connection.Open();
                 using var settings = connection.CreateCommand();
-                settings.CommandText = "PRAGMA busy_timeout=10000;";
+                settings.CommandText = "PRAGMA busy_timeout=10000; " + SqliteReadSettings.Pragmas;
                 settings.ExecuteNonQuery();
                 return new PreparedConnection(connection);
             }

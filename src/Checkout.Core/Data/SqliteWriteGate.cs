@@ -235,6 +235,26 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
         _holders.AddOrUpdate(context, new Holder());
     }
 
+    /// <summary>
+    /// Holds the gate for work that is not an EF write (the WAL checkpointer's last pass); dispose to give it back.
+    /// Such a holder is not reclaimed: keep the work short.
+    /// </summary>
+    public async ValueTask<IDisposable> HoldAsync(CancellationToken cancellationToken)
+    {
+        if (!await _gate.WaitAsync(_maxWait, cancellationToken)) throw Timeout();
+        return new Held(_gate);
+    }
+
+    private sealed class Held(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
+
     private void ReclaimLost()
     {
         var now = Environment.TickCount64;

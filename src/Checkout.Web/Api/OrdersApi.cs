@@ -1,5 +1,6 @@
 using Checkout.Core.Common;
 using Checkout.Core.Data;
+using Checkout.Core.Merchants;
 using Checkout.Core.Orders;
 using Checkout.Core.Payments;
 using Checkout.Web.Idempotency;
@@ -17,7 +18,7 @@ public static class OrdersApi
     public static RouteGroupBuilder MapOrdersApiV1(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/orders");
-        group.MapPost("/", CreateAsync).WithIdempotency();
+        group.MapPost("/", CreateAsync).WithGroupCommittedIdempotency();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
         group.MapPost("/{id}/cancel", CancelAsync).WithIdempotency();
@@ -29,16 +30,17 @@ public static class OrdersApi
     public sealed record OrderList(IReadOnlyList<OrderResource> Data, bool HasMore);
 
     private static async Task<Results<Created<OrderResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOrderRequest? request, HttpContext http, CheckoutDbContext db, IOptions<OrderOptions> options, OrderLinks links, TimeProvider clock)
+        CreateOrderRequest? request, HttpContext http, MerchantDirectory merchants, NewRows newRows, IOptions<OrderOptions> options, OrderLinks links, TimeProvider clock)
     {
         if (request is null) return ApiProblems.Problem(400, "invalid_request", "A JSON body is required.");
-        var merchant = await db.Merchants.AsNoTracking().SingleAsync(m => m.Id == http.User.MerchantId(), http.RequestAborted);
+        var merchant = await merchants.FindAsync(http.User.MerchantId())
+            ?? throw new InvalidOperationException("An authenticated merchant is missing from the database.");
         var newOrder = request.Validate(merchant, options.Value, out var errors);
         if (newOrder is null) return ApiProblems.Validation(errors);
 
         var order = Order.Create(newOrder, merchant.Id, clock.GetUtcNow());
-        db.Orders.Add(order);
-        await db.SaveChangesAsync(http.RequestAborted);
+        newRows.Add(order);
+        await newRows.SaveAsync();
         var resource = links.Describe(order);
         return TypedResults.Created(resource.Links![0].Href, resource);
     }

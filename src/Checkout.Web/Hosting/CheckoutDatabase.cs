@@ -31,6 +31,9 @@ public static class CheckoutDatabase
         // Endpoints, pages and services keep asking for a CheckoutDbContext; each scope leases one from the pool
         // and disposing the scope returns it.
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<CheckoutDbContext>>().CreateDbContext());
+        builder.Services.AddSingleton<GroupCommit>();
+        builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<WalCheckpointer>(services, connectionString));
+        builder.Services.AddScoped<NewRows>();
     }
 
     public static string ResolveConnectionString(IConfiguration configuration, string contentRoot)
@@ -65,7 +68,8 @@ public static class CheckoutDatabase
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    private const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        + SqliteReadSettings.Pragmas + WalCheckpointer.WriterPragmas;
     private static readonly object Configured = new();
     // Keyed by the native handle's wrapper, which lives exactly as long as the physical connection.
     private readonly ConditionalWeakTable<object, object> _configured = new();

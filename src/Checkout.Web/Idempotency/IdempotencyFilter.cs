@@ -14,7 +14,7 @@ namespace Checkout.Web.Idempotency;
 /// stored response commit in one transaction, and a later replay returns that response byte for byte.
 /// A claim left by a request that is still running elsewhere gets 409.
 /// </summary>
-public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock) : IEndpointFilter
+public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, GroupCommit groupCommit, TimeProvider clock) : IEndpointFilter
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 255;
@@ -30,6 +30,9 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock) 
 
         var merchantId = http.User.MerchantId();
         var requestHash = await HashRequestAsync(http.Request);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<GroupCommittedWrites>() is not null
+            && await RunGroupCommittedAsync(context, next, merchantId, key, requestHash) is { } groupCommitted)
+            return groupCommitted.Answer;
 
         // One transaction for the claim, the handler's writes and the stored response: a duplicate that
         // arrives meanwhile queues behind it for the database's writer and then replays the answer.
@@ -49,6 +52,78 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock) 
         if (existing is not null) record.Reclaim(requestHash, now, ClaimLock);
         return await RunAndStoreAsync(context, next, record, isNew: existing is null, transaction);
     }
+
+    private sealed record GroupCommittedAnswer(object? Answer);
+
+    /// <summary>
+    /// An endpoint that only adds new rows claims nothing up front: its rows and the key's completed record go
+    /// into one group commit after the handler. A duplicate that ran meanwhile loses on the record's key and
+    /// answers as the winner did. Null when the key has an abandoned claim, which the transactional path takes over.
+    /// </summary>
+    private async Task<GroupCommittedAnswer?> RunGroupCommittedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next,
+        string merchantId, string key, string requestHash)
+    {
+        var http = context.HttpContext;
+        if (await FindRecord(db, merchantId, key) is { } existing)
+            return Answer(existing, requestHash, clock.GetUtcNow()) is { } answer ? new(answer) : null;
+
+        var originalBody = http.Response.Body;
+        using var buffer = new MemoryStream();
+        newRows.Hold();
+        try
+        {
+            object? result;
+            try
+            {
+                result = await next(context);
+            }
+            catch (DomainException refused)
+            {
+                newRows.Release(); // a refused action is stored as an answer, without anything it meant to write
+                result = ApiProblems.FromDomain(refused);
+            }
+            http.Response.Body = buffer;
+            await ExecuteAsync(result, http);
+            http.Response.Body = originalBody;
+
+            var rows = newRows.Release();
+            // Nothing is kept on a server error, the key included: the merchant can retry with the same key.
+            if (http.Response.StatusCode < 500)
+            {
+                var record = IdempotencyRecord.Claim(merchantId, key, requestHash, clock.GetUtcNow(), ClaimLock);
+                Complete(record, http.Response, buffer);
+                rows.Add(record);
+                try
+                {
+                    await groupCommit.SaveAsync(rows);
+                }
+                catch (DbUpdateException)
+                {
+                    // Only the key taken meanwhile is an answer; any other failure is the server's.
+                    var winner = await FindRecord(db, merchantId, key);
+                    if (winner is null) throw;
+                    http.Response.Clear();
+                    return new(Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse());
+                }
+            }
+        }
+        finally
+        {
+            http.Response.Body = originalBody;
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(originalBody, http.RequestAborted);
+        return new(Results.Empty);
+    }
+
+    // Read outside any transaction, so it runs as a prepared statement (PreparedReads).
+    private static readonly Func<CheckoutDbContext, string, string, Task<IdempotencyRecord?>> FindRecord =
+        EF.CompileAsyncQuery((CheckoutDbContext db, string merchantId, string key) =>
+            db.IdempotencyRecords.TagWith(PreparedReads.Tag).AsNoTracking().FirstOrDefault(r => r.MerchantId == merchantId && r.Key == key));
+
+    private static void Complete(IdempotencyRecord record, HttpResponse response, MemoryStream body) =>
+        record.Complete(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body.ToArray());
 
     /// <summary>What a request with a key already on record gets instead of running; null when it may take the key over.</summary>
     private static IResult? Answer(IdempotencyRecord record, string requestHash, DateTimeOffset now)
@@ -90,7 +165,7 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock) 
             }
             else
             {
-                record.Complete(http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, buffer.ToArray());
+                Complete(record, http.Response, buffer);
                 if (isNew) db.IdempotencyRecords.Add(record);
                 else db.IdempotencyRecords.Update(record);
                 try
@@ -177,9 +252,22 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, TimeProvider clock) 
     }
 }
 
+/// <summary>Marks an endpoint whose only writes are new rows through <see cref="NewRows"/>.</summary>
+public sealed class GroupCommittedWrites
+{
+    public static readonly GroupCommittedWrites Instance = new();
+}
+
 public static class IdempotencyEndpointExtensions
 {
     /// <summary>Opts a POST endpoint into Idempotency-Key handling (the one line later endpoints add).</summary>
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder endpoint) =>
         endpoint.AddEndpointFilter<IdempotencyFilter>();
+
+    /// <summary>
+    /// Idempotency-Key handling for an endpoint that writes only new rows, through <see cref="NewRows"/>: they commit
+    /// with the key's record in a group commit, and no claim is written first.
+    /// </summary>
+    public static RouteHandlerBuilder WithGroupCommittedIdempotency(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithMetadata(GroupCommittedWrites.Instance).AddEndpointFilter<IdempotencyFilter>();
 }

@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Checkout.Core.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Checkout.Core.Data;
+
+/// <summary>
+/// One writer for new rows that need nothing read inside their transaction (a new order, its Idempotency-Key
+/// record). Requests queue their rows; a single thread takes everything queued meanwhile and inserts it in one
+/// transaction, then answers each request once that commit is durable. SQLite has one writer per file anyway:
+/// this turns N transactions through the write gate into one, so under load each commit carries many requests.
+/// A batch that fails (a key someone else took) is retried request by request, so one request's conflict
+/// never fails its neighbours.
+/// </summary>
+public sealed class GroupCommit : IDisposable
+{
+    /// <summary>Requests committed in one transaction at most.</summary>
+    public const int MaxBatch = 256;
+
+    private readonly IDbContextFactory<CheckoutDbContext> _contexts;
+    private readonly Channel<PendingRows> _queue = Channel.CreateUnbounded<PendingRows>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _writer;
+    private long _batches;
+    private long _committed;
+
+    public GroupCommit(IDbContextFactory<CheckoutDbContext> contexts)
+    {
+        _contexts = contexts;
+        // A thread of its own: a writer that queued on the thread pool behind the requests it serves would add
+        // their queueing delay to every commit.
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Checkout group commit" };
+        _writer.Start();
+    }
+
+    /// <summary>Transactions committed so far and the requests they carried (diagnostics and tests).</summary>
+    public (long Batches, long Requests) Committed => (Interlocked.Read(ref _batches), Interlocked.Read(ref _committed));
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> (entities with their owned parts) in one transaction, shared with other
+    /// requests' rows. Completes after the commit; throws what EF threw when these rows could not be inserted.
+    /// Once queued the rows are written even if the caller stops waiting, as a commit racing a disconnect would be.
+    /// </summary>
+    public Task SaveAsync(IReadOnlyList<object> rows)
+    {
+        if (rows.Count == 0) return Task.CompletedTask;
+        // Events go through the outbox of a normal save, whose hand-off to the dispatcher this writer does not do.
+        if (rows.Any(r => r is IEventSource { RaisedEvents.Count: > 0 }))
+            throw new ArgumentException("Rows that raise events are saved through the DbContext, not group commit.", nameof(rows));
+        var pending = new PendingRows(rows);
+        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(GroupCommit));
+        return pending.Committed.Task;
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<PendingRows>(MaxBatch);
+        using var db = _contexts.CreateDbContext();
+        // Every row is new and nothing tracked is ever modified here: scanning for changes would find none.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        // Kept open for the writer's life: its prepared statements live on this connection.
+        db.Database.OpenConnection();
+        using var writer = new BatchWriter(db);
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            Commit(writer, batch);
+            batch.Clear();
+        }
+    }
+
+    // Each request's rows go in under a savepoint of their own: a request whose rows fail is rolled back alone
+    // and told why; the others commit together, and learn so only once the commit is done.
+    private void Commit(BatchWriter writer, List<PendingRows> batch)
+    {
+        var written = new List<PendingRows>(batch.Count);
+        try
+        {
+            using var transaction = writer.Begin();
+            foreach (var pending in batch)
+            {
+                if (writer.TryWrite(pending.Rows, out var failure)) written.Add(pending);
+                else pending.Committed.TrySetException(failure);
+            }
+            transaction.Commit();
+        }
+        catch (Exception failure)
+        {
+            // Nothing of the batch committed: everyone not yet told is told this.
+            foreach (var pending in batch) pending.Committed.TrySetException(failure);
+            return;
+        }
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _committed, written.Count);
+        foreach (var pending in written) pending.Committed.TrySetResult();
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        // What is queued is still written; a writer stuck longer than this is abandoned with the process.
+        _writer.Join(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class PendingRows(IReadOnlyList<object> rows)
+    {
+        public IReadOnlyList<object> Rows { get; } = rows;
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Checkout.Core.Data;
+
+/// <summary>
+/// Copies the SQLite write-ahead log back into the database file from a connection of its own. Left to SQLite,
+/// the commit that happens to cross the log's 1,000-page mark does that copy and its fsync itself, holding the
+/// write lock, so every writer queued behind it waits on disk I/O. Writers' connections turn that off
+/// (<see cref="WriterPragmas"/>) and this service checkpoints in the background instead: a PASSIVE pass copies
+/// the bulk while writers go on; once the log is long, a second pass under the write gate copies the few pages
+/// they added meanwhile, and a log copied in full is rewound by the next writer, so it stays short.
+/// </summary>
+public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gate, TimeProvider clock, ILogger<WalCheckpointer> logger)
+    : BackgroundService
+{
+    /// <summary>For every connection that may write: no checkpoint inside its commits.</summary>
+    public const string WriterPragmas = "PRAGMA wal_autocheckpoint=0;";
+
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Once the log is this long (about 16 MB), the locked pass lets the next writer rewind it.</summary>
+    public const long RewindAtFrames = 4096;
+
+    /// <summary>The log's frames and how many of them are in the database file after the last pass (tests, diagnostics).</summary>
+    public (long Frames, long Copied) LastPass { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
+        if (settings.Mode == SqliteOpenMode.Memory || settings.DataSource is "" or ":memory:") return;
+        await using var connection = new SqliteConnection(settings.ToString());
+        await connection.OpenAsync(stoppingToken);
+        await using (var busy = connection.CreateCommand())
+        {
+            busy.CommandText = "PRAGMA busy_timeout=5000;";
+            await busy.ExecuteNonQueryAsync(stoppingToken);
+        }
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+
+        using var timer = new PeriodicTimer(Interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                // The bulk of the copy and its fsync: synchronous file I/O, off the request threads' way.
+                var (frames, copied) = await Task.Run(() => Pass(checkpoint), stoppingToken);
+                if (frames >= RewindAtFrames)
+                {
+                    using (await gate.HoldAsync(stoppingToken)) (frames, copied) = Pass(checkpoint);
+                }
+                LastPass = (frames, copied);
+            }
+            catch (SqliteException ex)
+            {
+                logger.LogWarning(ex, "WAL checkpoint failed; trying again in {Interval}.", Interval);
+            }
+            catch (TimeoutException ex)
+            {
+                logger.LogWarning(ex, "WAL checkpoint waited too long for the writers; trying again in {Interval}.", Interval);
+            }
+        }
+    }
+
+    private static (long Frames, long Copied) Pass(SqliteCommand checkpoint)
+    {
+        using var result = checkpoint.ExecuteReader();
+        return result.Read() ? (result.GetInt64(1), result.GetInt64(2)) : (0, 0);
+    }
+}
