@@ -68,30 +68,31 @@ public sealed class GroupCommit : IDisposable
         }
     }
 
-    // Each request's rows go in under a savepoint of their own: a request whose rows fail is rolled back alone
-    // and told why; the others commit together, and learn so only once the commit is done.
+    // Each request's rows go in under a savepoint of their own: a request whose rows fail is rolled back alone.
+    // Every request hears its outcome only after the commit, so a loser that looks up the row it lost to finds it.
     private void Commit(BatchWriter writer, List<PendingRows> batch)
     {
-        var written = new List<PendingRows>(batch.Count);
+        var failures = new Exception?[batch.Count];
         try
         {
             using var transaction = writer.Begin();
-            foreach (var pending in batch)
-            {
-                if (writer.TryWrite(pending.Rows, out var failure)) written.Add(pending);
-                else pending.Committed.TrySetException(failure);
-            }
+            for (var i = 0; i < batch.Count; i++)
+                if (!writer.TryWrite(batch[i].Rows, out var failure)) failures[i] = failure;
             transaction.Commit();
         }
         catch (Exception failure)
         {
-            // Nothing of the batch committed: everyone not yet told is told this.
+            // Nothing of the batch committed.
             foreach (var pending in batch) pending.Committed.TrySetException(failure);
             return;
         }
         Interlocked.Increment(ref _batches);
-        Interlocked.Add(ref _committed, written.Count);
-        foreach (var pending in written) pending.Committed.TrySetResult();
+        Interlocked.Add(ref _committed, failures.Count(f => f is null));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failures[i] is { } failure) batch[i].Committed.TrySetException(failure);
+            else batch[i].Committed.TrySetResult();
+        }
     }
 
     public void Dispose()

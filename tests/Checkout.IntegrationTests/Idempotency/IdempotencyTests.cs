@@ -96,6 +96,26 @@ public class IdempotencyTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentUses_WithDifferentBodies_CreateOneOrder_AndRefuseTheRest()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var key = NewKey();
+
+        // Racing requests land in one group commit; the first keeps the key, the others lose on it and are refused.
+        var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            merchant.CreateOrderAsync(Infrastructure.Orders.Valid(amount: 100 * i, reference: key), key)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Equal("idempotency_key_reused", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["code"]!.GetValue<string>());
+        }
+        Assert.Equal(1, await CountOrdersAsync(key));
+        foreach (var response in responses) response.Dispose();
+    }
+
+    [Fact]
     public async Task RefusedRequests_AreStoredAndReplayedToo()
     {
         var merchant = await fixture.MerchantAsync();
