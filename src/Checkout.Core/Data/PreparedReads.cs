@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -13,12 +14,17 @@ namespace Checkout.Core.Data;
 /// read transaction, so it sees the latest commit, exactly like a freshly opened connection.
 /// Reads inside a transaction, in-memory databases (another connection would see another database) and reads that
 /// find every prepared connection busy take the normal path.
+/// Inside <see cref="WithoutOwnConnection"/> a context does not even open its own pooled connection for such a read
+/// (opening one registers EF's SQL functions on it and closing it resets it: as much work again as the read); it
+/// opens it only when a command does need it.
 /// </summary>
-public sealed class PreparedReads : DbCommandInterceptor, IDisposable
+public sealed class PreparedReads : DbCommandInterceptor, IDbConnectionInterceptor, IDisposable
 {
     public const string Tag = "prepared-read";
+    private static readonly AsyncLocal<bool> OwnConnectionDeferred = new();
     private const string TagComment = "-- " + Tag;
     private const int MaxStatementsPerConnection = 16;
+    private const string ConnectionPragmas = "PRAGMA busy_timeout=10000; " + SqliteReadSettings.Pragmas;
 
     private readonly int _maxConnections;
     private readonly ConcurrentDictionary<string, ConnectionPool?> _pools = new();
@@ -32,13 +38,38 @@ public sealed class PreparedReads : DbCommandInterceptor, IDisposable
     /// <summary>Prepared connections open now, over all databases (for diagnostics and tests).</summary>
     public int OpenConnections => _pools.Values.Sum(p => p?.Count ?? 0);
 
+    /// <summary>
+    /// Until the scope is disposed, contexts on this async flow defer opening their own connection (see the class
+    /// remarks). For reads only: a transaction begun inside the scope would find its connection closed.
+    /// </summary>
+    public static DeferredConnectionScope WithoutOwnConnection()
+    {
+        OwnConnectionDeferred.Value = true;
+        return default;
+    }
+
+    public readonly struct DeferredConnectionScope : IDisposable
+    {
+        public void Dispose() => OwnConnectionDeferred.Value = false;
+    }
+
+    public InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+        !result.IsSuppressed && OwnConnectionDeferred.Value && connection is SqliteConnection { State: ConnectionState.Closed } sqlite
+            && !_disposed && _pools.GetOrAdd(sqlite.ConnectionString, CreatePool) is not null
+            ? InterceptionResult.Suppress()
+            : result;
+
+    public ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ConnectionOpening(connection, eventData, result));
+
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
         if (result.HasResult || _disposed || command.Transaction is not null || command is not SqliteCommand sqlite
             || !command.CommandText.StartsWith(TagComment, StringComparison.Ordinal))
-            return result;
+            return OpenDeferred(command, result);
         var pool = _pools.GetOrAdd(sqlite.Connection!.ConnectionString, CreatePool);
-        if (pool?.Rent() is not { } connection) return result;
+        if (pool?.Rent() is not { } connection) return OpenDeferred(command, result);
         DbDataReader? reader;
         try
         {
@@ -48,10 +79,37 @@ public sealed class PreparedReads : DbCommandInterceptor, IDisposable
         {
             // Let EF run it the normal way: a real error surfaces there, a broken prepared connection is dropped.
             pool.Discard(connection);
-            return result;
+            return OpenDeferred(command, result);
         }
         if (reader is not null) return InterceptionResult<DbDataReader>.SuppressWithResult(reader);
         pool.Return(connection);
+        return OpenDeferred(command, result);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        OpenDeferred(command, result);
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(OpenDeferred(command, result));
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+        OpenDeferred(command, result);
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(OpenDeferred(command, result));
+
+    // A command this class does not serve, on a connection whose opening was deferred: open it now, as EF would have.
+    private static T OpenDeferred<T>(DbCommand command, T result)
+    {
+        if (command.Connection is SqliteConnection { State: ConnectionState.Closed } connection)
+        {
+            connection.Open();
+            using var settings = connection.CreateCommand();
+            settings.CommandText = ConnectionPragmas;
+            settings.ExecuteNonQuery();
+        }
         return result;
     }
 
@@ -134,7 +192,7 @@ public sealed class PreparedReads : DbCommandInterceptor, IDisposable
             {
                 connection.Open();
                 using var settings = connection.CreateCommand();
-                settings.CommandText = "PRAGMA busy_timeout=10000; " + SqliteReadSettings.Pragmas;
+                settings.CommandText = ConnectionPragmas;
                 settings.ExecuteNonQuery();
                 return new PreparedConnection(connection);
             }

@@ -8,5 +8,5 @@ public static class SqliteReadSettings
     /// fetch its pages again with pread (a syscall and a copy per page). Memory-mapping the file lets those
     /// pages be read in place from the OS cache; a larger cache keeps hot index pages between commits.
     /// </summary>
-    public const string Pragmas = "PRAGMA mmap_size=268435456; PRAGMA cache_size=-8192;";
+    public const string Pragmas = "PRAGMA mmap_size=268435456; PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY;";
 }

@@ -30,6 +30,7 @@ public sealed class MerchantDirectory(IServiceScopeFactory scopes, TimeProvider 
 
         var readAt = clock.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
+        using var read = PreparedReads.WithoutOwnConnection();
         var merchant = await ById(scope.ServiceProvider.GetRequiredService<CheckoutDbContext>(), merchantId);
         _entries[merchantId] = new Entry(merchant, readAt);
         return merchant;

@@ -47,6 +47,7 @@ public static class OrdersApi
 
     private static async Task<Results<Ok<OrderResource>, ProblemHttpResult>> GetAsync(string id, HttpContext http, CheckoutDbContext db, OrderLinks links)
     {
+        using var read = PreparedReads.WithoutOwnConnection();
         await foreach (var order in MerchantOrder(db, id, http.User.MerchantId()).WithCancellation(http.RequestAborted))
             return TypedResults.Ok(links.Describe(order));
         return OrderNotFound(id);

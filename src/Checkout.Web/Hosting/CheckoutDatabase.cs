@@ -76,7 +76,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (IsConfigured(connection)) return;
+        if (connection.State != System.Data.ConnectionState.Open || IsConfigured(connection)) return; // not opened: PreparedReads deferred it
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
@@ -85,7 +85,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (IsConfigured(connection)) return;
+        if (connection.State != System.Data.ConnectionState.Open || IsConfigured(connection)) return; // not opened: PreparedReads deferred it
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -34,12 +34,15 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
             && await RunGroupCommittedAsync(context, next, merchantId, key, requestHash) is { } groupCommitted)
             return groupCommitted.Answer;
 
+        // A key already answered is answered without queueing for the database's writer.
+        if (await FindSettledRecordAsync(merchantId, key) is { } answered && Answer(answered, requestHash, clock.GetUtcNow()) is { } replay)
+            return replay;
+
         // One transaction for the claim, the handler's writes and the stored response: a duplicate that
         // arrives meanwhile queues behind it for the database's writer and then replays the answer.
         await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         var now = clock.GetUtcNow();
-        var existing = await db.IdempotencyRecords.AsNoTracking()
-            .SingleOrDefaultAsync(r => r.MerchantId == merchantId && r.Key == key, http.RequestAborted);
+        var existing = await FindRecord(db, merchantId, key);
         if (existing is not null && Answer(existing, requestHash, now) is { } answer)
         {
             await transaction.CommitAsync(http.RequestAborted);
@@ -64,7 +67,7 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
         string merchantId, string key, string requestHash)
     {
         var http = context.HttpContext;
-        if (await FindRecord(db, merchantId, key) is { } existing)
+        if (await FindSettledRecordAsync(merchantId, key) is { } existing)
             return Answer(existing, requestHash, clock.GetUtcNow()) is { } answer ? new(answer) : null;
 
         var originalBody = http.Response.Body;
@@ -100,7 +103,7 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
                 catch (DbUpdateException)
                 {
                     // Only the key taken meanwhile is an answer; any other failure is the server's.
-                    var winner = await FindRecord(db, merchantId, key);
+                    var winner = await FindSettledRecordAsync(merchantId, key);
                     if (winner is null) throw;
                     http.Response.Clear();
                     return new(Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse());
@@ -117,10 +120,17 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
         return new(Results.Empty);
     }
 
-    // Read outside any transaction, so it runs as a prepared statement (PreparedReads).
+    // Outside a transaction it runs as a prepared statement (PreparedReads); inside, it reads behind the writer.
     private static readonly Func<CheckoutDbContext, string, string, Task<IdempotencyRecord?>> FindRecord =
         EF.CompileAsyncQuery((CheckoutDbContext db, string merchantId, string key) =>
             db.IdempotencyRecords.TagWith(PreparedReads.Tag).AsNoTracking().FirstOrDefault(r => r.MerchantId == merchantId && r.Key == key));
+
+    // Outside any transaction: what has committed, read without opening the context's own connection.
+    private async Task<IdempotencyRecord?> FindSettledRecordAsync(string merchantId, string key)
+    {
+        using var read = PreparedReads.WithoutOwnConnection();
+        return await FindRecord(db, merchantId, key);
+    }
 
     private static void Complete(IdempotencyRecord record, HttpResponse response, MemoryStream body) =>
         record.Complete(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body.ToArray());

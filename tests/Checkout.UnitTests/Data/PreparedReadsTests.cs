@@ -146,4 +146,54 @@ public sealed class PreparedReadsTests : IDisposable
 
         Assert.Equal(0, preparedReads.OpenConnections);
     }
+
+    [Fact]
+    public async Task TaggedRead_WithoutOwnConnection_NeverOpensTheContextsConnection()
+    {
+        var saved = await SaveOrderAsync();
+        await using var db = NewContext();
+        var opens = 0;
+        ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).StateChange += (_, e) =>
+        {
+            if (e.CurrentState == System.Data.ConnectionState.Open) opens++;
+        };
+
+        Order read;
+        using (PreparedReads.WithoutOwnConnection()) read = await Tagged(db, saved.Id).SingleAsync();
+
+        Assert.Equal(0, opens);
+        Assert.Equivalent(OrderResource.From(saved), OrderResource.From(read), strict: true);
+        Assert.Equal(saved.Id, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == saved.Id)).Id); // outside the scope: opens as usual
+        Assert.Equal(1, opens);
+    }
+
+    [Fact]
+    public async Task UntaggedRead_WithoutOwnConnection_OpensTheConnectionWhenItRuns()
+    {
+        var saved = await SaveOrderAsync();
+        await using var db = NewContext();
+
+        using (PreparedReads.WithoutOwnConnection())
+            Assert.Equal(saved.Id, (await db.Orders.AsNoTracking().SingleAsync(o => o.Id == saved.Id)).Id);
+    }
+
+    [Fact]
+    public async Task TaggedReads_WithoutOwnConnection_BeyondThePreparedConnections_OpenTheirOwn()
+    {
+        var saved = await SaveOrderAsync();
+        await using var db1 = NewContext();
+        await using var db2 = NewContext();
+        await using var db3 = NewContext();
+
+        using var read = PreparedReads.WithoutOwnConnection();
+        await using var reader1 = Tagged(db1, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
+        await using var reader2 = Tagged(db2, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
+        await using var reader3 = Tagged(db3, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
+        Assert.True(await reader1.MoveNextAsync());
+        Assert.True(await reader2.MoveNextAsync());
+        Assert.True(await reader3.MoveNextAsync());
+
+        Assert.Equal(2, _preparedReads.OpenConnections);
+        Assert.Equal(saved.Id, reader3.Current.Id);
+    }
 }
