@@ -20,8 +20,14 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
 
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Once the log is this long (about 16 MB), the locked pass lets the next writer rewind it.</summary>
-    public const long RewindAtFrames = 4096;
+    /// <summary>
+    /// Once the log is this long (about 64 MB), the locked pass lets the next writer rewind it. Each locked pass
+    /// pauses the writers for a copy and an fsync; this makes it a pause every few seconds at full load, not several a second.
+    /// </summary>
+    public const long RewindAtFrames = 16384;
+
+    private const int MaxCatchUpPasses = 8;
+    private static readonly TimeSpan ShortPass = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The log's frames and how many of them are in the database file after the last pass (tests, diagnostics).</summary>
     public (long Frames, long Copied) LastPass { get; private set; }
@@ -46,9 +52,13 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
             try
             {
                 // The bulk of the copy and its fsync: synchronous file I/O, off the request threads' way.
-                var (frames, copied) = await Task.Run(() => Pass(checkpoint), stoppingToken);
+                var (frames, copied, took) = await UnlockedPassAsync(checkpoint, stoppingToken);
                 if (frames >= RewindAtFrames)
                 {
+                    // Catch up while the writers go on until a pass finds little new to copy, so the locked pass
+                    // copies only that little and the writers' pause is short.
+                    for (var i = 0; i < MaxCatchUpPasses && took > ShortPass; i++)
+                        (_, _, took) = await UnlockedPassAsync(checkpoint, stoppingToken);
                     using (await gate.HoldAsync(stoppingToken)) (frames, copied) = Pass(checkpoint);
                 }
                 LastPass = (frames, copied);
@@ -62,6 +72,13 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
                 logger.LogWarning(ex, "WAL checkpoint waited too long for the writers; trying again in {Interval}.", Interval);
             }
         }
+    }
+
+    private async Task<(long Frames, long Copied, TimeSpan Took)> UnlockedPassAsync(SqliteCommand checkpoint, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        var (frames, copied) = await Task.Run(() => Pass(checkpoint), cancellationToken);
+        return (frames, copied, clock.GetElapsedTime(started));
     }
 
     private static (long Frames, long Copied) Pass(SqliteCommand checkpoint)
