@@ -21,10 +21,10 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Once the log is this long (about 64 MB), the locked pass lets the next writer rewind it. Each locked pass
-    /// pauses the writers for a copy and an fsync; this makes it a pause every few seconds at full load, not several a second.
+    /// Once the log is this long (by default 16,384 pages, about 64 MB), the locked pass lets the next writer rewind it.
+    /// Each locked pass pauses the writers for a copy and an fsync: at full load a pause every few seconds, not several a second.
     /// </summary>
-    public const long RewindAtFrames = 16384;
+    public long RewindAtFrames { get; init; } = 16384;
 
     private const int MaxCatchUpPasses = 8;
     private static readonly TimeSpan ShortPass = TimeSpan.FromMilliseconds(5);
