@@ -53,7 +53,29 @@ public sealed class GroupCommit : IDisposable
 
     private void WriteLoop()
     {
-        var batch = new List<PendingRows>(MaxBatch);
+        // A session is one context and connection. One that breaks (the file went away, the connection failed) is
+        // replaced, so the queue keeps draining instead of leaving every later request waiting forever.
+        while (true)
+        {
+            try
+            {
+                if (RunSession()) return;
+            }
+            catch (Exception failure)
+            {
+                foreach (var pending in _inFlight) pending.Committed.TrySetException(failure);
+                _inFlight.Clear();
+                Thread.Sleep(SessionRetryDelay);
+            }
+        }
+    }
+
+    private static readonly TimeSpan SessionRetryDelay = TimeSpan.FromMilliseconds(100);
+    private readonly List<PendingRows> _inFlight = new(MaxBatch);
+
+    // True once the queue is completed and drained.
+    private bool RunSession()
+    {
         using var db = _contexts.CreateDbContext();
         // Every row is new and nothing tracked is ever modified here: scanning for changes would find none.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -64,10 +86,11 @@ public sealed class GroupCommit : IDisposable
         using var writer = new BatchWriter(db);
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            Commit(writer, batch);
-            batch.Clear();
+            while (_inFlight.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) _inFlight.Add(pending);
+            Commit(writer, _inFlight);
+            _inFlight.Clear();
         }
+        return true;
     }
 
     // Each request's rows go in under a savepoint of their own: a request whose rows fail is rolled back alone.

@@ -157,4 +157,25 @@ public sealed class GroupCommitTests : IAsyncLifetime
         // Refused at once, on the caller's thread, before anything is queued.
         Assert.Throws<ArgumentException>(() => { _ = _groupCommit.SaveAsync([order]); });
     }
+
+    private sealed class FailingOnce(IDbContextFactory<CheckoutDbContext> inner) : IDbContextFactory<CheckoutDbContext>
+    {
+        public int Calls { get; private set; }
+
+        public CheckoutDbContext CreateDbContext() =>
+            ++Calls == 1 ? throw new InvalidOperationException("The database is not reachable.") : inner.CreateDbContext();
+    }
+
+    [Fact]
+    public async Task Writer_WhoseSessionBroke_StartsANewOne_AndKeepsCommitting()
+    {
+        var factory = new FailingOnce(new PooledDbContextFactory<CheckoutDbContext>(Options));
+        using var groupCommit = new GroupCommit(factory);
+        var order = OrderBuilder.Created();
+
+        await groupCommit.SaveAsync([order]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(factory.Calls >= 2);
+        Assert.Equal(order.Id, (await ReadBackAsync(order.Id)).Id);
+    }
 }
