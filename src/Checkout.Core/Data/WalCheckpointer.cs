@@ -21,10 +21,11 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Once the log is this long (by default 16,384 pages, about 64 MB), the locked pass lets the next writer rewind it.
-    /// Each locked pass pauses the writers for a copy and an fsync: at full load a pause every few seconds, not several a second.
+    /// Once the log is this long (by default 65,536 pages, about 256 MB), the locked pass lets the next writer rewind
+    /// it. Each locked pass pauses the writers for two fsyncs (tens of milliseconds on a virtual disk): at full load
+    /// that is one pause every several seconds, not several a second. A quiet server's log stays far shorter.
     /// </summary>
-    public long RewindAtFrames { get; init; } = 16384;
+    public long RewindAtFrames { get; init; } = 65536;
 
     private const int MaxCatchUpPasses = 8;
     private static readonly TimeSpan ShortPass = TimeSpan.FromMilliseconds(5);
@@ -53,12 +54,13 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
             {
                 // The bulk of the copy and its fsync: synchronous file I/O, off the request threads' way.
                 var (frames, copied, took) = await UnlockedPassAsync(checkpoint, stoppingToken);
-                if (frames >= RewindAtFrames)
+                // Catch up while the writers go on until a pass finds little new to copy, so the locked pass copies
+                // only that little and the writers' pause is short.
+                for (var i = 0; i < MaxCatchUpPasses && frames >= RewindAtFrames && took > ShortPass; i++)
+                    (frames, copied, took) = await UnlockedPassAsync(checkpoint, stoppingToken);
+                // A log copied in full is rewound by the next writer without help; one just rewound is short again.
+                if (frames >= RewindAtFrames && copied < frames)
                 {
-                    // Catch up while the writers go on until a pass finds little new to copy, so the locked pass
-                    // copies only that little and the writers' pause is short.
-                    for (var i = 0; i < MaxCatchUpPasses && took > ShortPass; i++)
-                        (_, _, took) = await UnlockedPassAsync(checkpoint, stoppingToken);
                     using (await gate.HoldAsync(stoppingToken)) (frames, copied) = Pass(checkpoint);
                 }
                 LastPass = (frames, copied);

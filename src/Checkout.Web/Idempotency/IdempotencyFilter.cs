@@ -30,9 +30,8 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
 
         var merchantId = http.User.MerchantId();
         var requestHash = await HashRequestAsync(http.Request);
-        if (http.GetEndpoint()?.Metadata.GetMetadata<GroupCommittedWrites>() is not null
-            && await RunGroupCommittedAsync(context, next, merchantId, key, requestHash) is { } groupCommitted)
-            return groupCommitted.Answer;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<GroupCommittedWrites>() is not null)
+            return await RunGroupCommittedAsync(context, next, merchantId, key, requestHash);
 
         // A key already answered is answered without queueing for the database's writer.
         if (await FindSettledRecordAsync(merchantId, key) is { } answered && Answer(answered, requestHash, clock.GetUtcNow()) is { } replay)
@@ -56,20 +55,17 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
         return await RunAndStoreAsync(context, next, record, isNew: existing is null, transaction);
     }
 
-    private sealed record GroupCommittedAnswer(object? Answer);
-
     /// <summary>
-    /// An endpoint that only adds new rows claims nothing up front: its rows and the key's completed record go
-    /// into one group commit after the handler. A duplicate that ran meanwhile loses on the record's key and
-    /// answers as the winner did. Null when the key has an abandoned claim, which the transactional path takes over.
+    /// An endpoint that only adds new rows claims nothing up front and looks nothing up first: its rows and the
+    /// key's completed record go into one group commit after the handler. A key already on record, or taken by a
+    /// duplicate meanwhile, makes that insert fail on the record's primary key, and the request answers as the
+    /// record says (a replay, a reuse refused). A replay thus runs the handler once more, for nothing it keeps:
+    /// cheaper overall than a lookup before every new key.
     /// </summary>
-    private async Task<GroupCommittedAnswer?> RunGroupCommittedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next,
+    private async Task<object?> RunGroupCommittedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next,
         string merchantId, string key, string requestHash)
     {
         var http = context.HttpContext;
-        if (await FindSettledRecordAsync(merchantId, key) is { } existing)
-            return Answer(existing, requestHash, clock.GetUtcNow()) is { } answer ? new(answer) : null;
-
         var originalBody = http.Response.Body;
         using var buffer = new MemoryStream();
         newRows.Hold();
@@ -102,11 +98,11 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
                 }
                 catch (DbUpdateException)
                 {
-                    // Only the key taken meanwhile is an answer; any other failure is the server's.
+                    // Only a key already on record is an answer; any other failure is the server's.
                     var winner = await FindSettledRecordAsync(merchantId, key);
                     if (winner is null) throw;
                     http.Response.Clear();
-                    return new(Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse());
+                    return Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse();
                 }
             }
         }
@@ -117,7 +113,7 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
 
         buffer.Position = 0;
         await buffer.CopyToAsync(originalBody, http.RequestAborted);
-        return new(Results.Empty);
+        return Results.Empty;
     }
 
     // Outside a transaction it runs as a prepared statement (PreparedReads); inside, it reads behind the writer.

@@ -75,24 +75,30 @@ public sealed class PreparedReadsTests : IDisposable
         Assert.Equal(1, _preparedReads.OpenConnections); // the same prepared connection served both reads
     }
 
+    // Three readers open at once: two on the prepared connections, the third on its context's own connection.
+    private async Task<Order[]> ReadThreeAtOnceAsync(string id)
+    {
+        await using var db1 = NewContext();
+        await using var db2 = NewContext();
+        await using var db3 = NewContext();
+        await using var reader1 = Tagged(db1, id).AsAsyncEnumerable().GetAsyncEnumerator();
+        await using var reader2 = Tagged(db2, id).AsAsyncEnumerable().GetAsyncEnumerator();
+        await using var reader3 = Tagged(db3, id).AsAsyncEnumerable().GetAsyncEnumerator();
+        Assert.True(await reader1.MoveNextAsync());
+        Assert.True(await reader2.MoveNextAsync());
+        Assert.True(await reader3.MoveNextAsync());
+        Assert.Equal(2, _preparedReads.OpenConnections);
+        return [reader1.Current, reader2.Current, reader3.Current];
+    }
+
     [Fact]
     public async Task TaggedReads_BeyondTheOpenConnections_TakeTheNormalPath()
     {
         var saved = await SaveOrderAsync();
-        await using var db1 = NewContext();
-        await using var db2 = NewContext();
-        await using var db3 = NewContext();
 
-        // Three readers open at once: two prepared connections, the third read runs on its context's own connection.
-        await using var reader1 = Tagged(db1, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
-        await using var reader2 = Tagged(db2, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
-        await using var reader3 = Tagged(db3, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
-        Assert.True(await reader1.MoveNextAsync());
-        Assert.True(await reader2.MoveNextAsync());
-        Assert.True(await reader3.MoveNextAsync());
+        var reads = await ReadThreeAtOnceAsync(saved.Id);
 
-        Assert.Equal(2, _preparedReads.OpenConnections);
-        Assert.All(new[] { reader1.Current, reader2.Current, reader3.Current }, o => Assert.Equal(saved.Id, o.Id));
+        Assert.All(reads, o => Assert.Equal(saved.Id, o.Id));
     }
 
     [Fact]
@@ -181,19 +187,10 @@ public sealed class PreparedReadsTests : IDisposable
     public async Task TaggedReads_WithoutOwnConnection_BeyondThePreparedConnections_OpenTheirOwn()
     {
         var saved = await SaveOrderAsync();
-        await using var db1 = NewContext();
-        await using var db2 = NewContext();
-        await using var db3 = NewContext();
 
-        using var read = PreparedReads.WithoutOwnConnection();
-        await using var reader1 = Tagged(db1, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
-        await using var reader2 = Tagged(db2, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
-        await using var reader3 = Tagged(db3, saved.Id).AsAsyncEnumerable().GetAsyncEnumerator();
-        Assert.True(await reader1.MoveNextAsync());
-        Assert.True(await reader2.MoveNextAsync());
-        Assert.True(await reader3.MoveNextAsync());
+        Order[] reads;
+        using (PreparedReads.WithoutOwnConnection()) reads = await ReadThreeAtOnceAsync(saved.Id);
 
-        Assert.Equal(2, _preparedReads.OpenConnections);
-        Assert.Equal(saved.Id, reader3.Current.Id);
+        Assert.All(reads, o => Assert.Equal(saved.Id, o.Id));
     }
 }
