@@ -29,6 +29,7 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
 
     private const int MaxCatchUpPasses = 8;
     private static readonly TimeSpan ShortPass = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan MinTimeBetweenLockedPasses = TimeSpan.FromSeconds(2);
 
     /// <summary>The log's frames and how many of them are in the database file after the last pass (tests, diagnostics).</summary>
     public (long Frames, long Copied) LastPass { get; private set; }
@@ -48,6 +49,7 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
         checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
 
         using var timer = new PeriodicTimer(Interval, clock);
+        var lastLockedPass = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -59,9 +61,12 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
                 for (var i = 0; i < MaxCatchUpPasses && frames >= RewindAtFrames && took > ShortPass; i++)
                     (frames, copied, took) = await UnlockedPassAsync(checkpoint, stoppingToken);
                 // A log copied in full is rewound by the next writer without help; one just rewound is short again.
-                if (frames >= RewindAtFrames && copied < frames)
+                // The next writer skips the rewind while a reader is still in the log, so after a locked pass the
+                // next one waits a while: a pause for the writers each tick would add up to a slow second.
+                if (frames >= RewindAtFrames && copied < frames && clock.GetElapsedTime(lastLockedPass) >= MinTimeBetweenLockedPasses)
                 {
                     using (await gate.HoldAsync(stoppingToken)) (frames, copied) = Pass(checkpoint);
+                    lastLockedPass = clock.GetTimestamp();
                 }
                 LastPass = (frames, copied);
             }
