@@ -9,7 +9,7 @@ namespace Checkout.Core.Data;
 /// record). Requests queue their rows; a single thread takes everything queued meanwhile and inserts it in one
 /// transaction, then answers each request once that commit is durable. SQLite has one writer per file anyway:
 /// this turns N transactions through the write gate into one, so under load each commit carries many requests.
-/// A batch that fails (a key someone else took) is retried request by request, so one request's conflict
+/// Each request's rows go in under a savepoint of their own, so one request's conflict (a key someone else took)
 /// never fails its neighbours.
 /// </summary>
 public sealed class GroupCommit : IDisposable
@@ -20,6 +20,8 @@ public sealed class GroupCommit : IDisposable
     private readonly IDbContextFactory<CheckoutDbContext> _contexts;
     private readonly Channel<PendingRows> _queue = Channel.CreateUnbounded<PendingRows>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
+    private readonly List<PendingRows> _inFlight = new(MaxBatch);
+    private static readonly TimeSpan SessionRetryDelay = TimeSpan.FromMilliseconds(100);
     private long _batches;
     private long _committed;
 
@@ -69,9 +71,6 @@ public sealed class GroupCommit : IDisposable
             }
         }
     }
-
-    private static readonly TimeSpan SessionRetryDelay = TimeSpan.FromMilliseconds(100);
-    private readonly List<PendingRows> _inFlight = new(MaxBatch);
 
     // True once the queue is completed and drained.
     private bool RunSession()

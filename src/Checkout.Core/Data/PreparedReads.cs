@@ -24,7 +24,6 @@ public sealed class PreparedReads : DbCommandInterceptor, IDbConnectionIntercept
     private static readonly AsyncLocal<bool> OwnConnectionDeferred = new();
     private const string TagComment = "-- " + Tag;
     private const int MaxStatementsPerConnection = 16;
-    private const string ConnectionPragmas = "PRAGMA busy_timeout=10000; " + SqliteReadSettings.Pragmas;
 
     private readonly int _maxConnections;
     private readonly ConcurrentDictionary<string, ConnectionPool?> _pools = new();
@@ -107,7 +106,7 @@ public sealed class PreparedReads : DbCommandInterceptor, IDbConnectionIntercept
         {
             connection.Open();
             using var settings = connection.CreateCommand();
-            settings.CommandText = ConnectionPragmas;
+            settings.CommandText = SqliteConnectionSettings.Pragmas;
             settings.ExecuteNonQuery();
         }
         return result;
@@ -192,7 +191,7 @@ public sealed class PreparedReads : DbCommandInterceptor, IDbConnectionIntercept
             {
                 connection.Open();
                 using var settings = connection.CreateCommand();
-                settings.CommandText = ConnectionPragmas;
+                settings.CommandText = SqliteConnectionSettings.Pragmas;
                 settings.ExecuteNonQuery();
                 return new PreparedConnection(connection);
             }

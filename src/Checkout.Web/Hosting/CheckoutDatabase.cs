@@ -62,14 +62,12 @@ public static class CheckoutDatabase
 }
 
 /// <summary>
-/// Per-connection SQLite settings: writers wait for each other instead of failing with SQLITE_BUSY.
+/// Applies <see cref="SqliteConnectionSettings.Pragmas"/> to EF's connections.
 /// Microsoft.Data.Sqlite pools the physical connections and these settings live as long as one, so they are
 /// sent once per physical connection, not on every open (every query).
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-        + SqliteReadSettings.Pragmas + WalCheckpointer.WriterPragmas;
     private static readonly object Configured = new();
     // Keyed by the native handle's wrapper, which lives exactly as long as the physical connection.
     private readonly ConditionalWeakTable<object, object> _configured = new();
@@ -78,7 +76,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     {
         if (connection.State != System.Data.ConnectionState.Open || IsConfigured(connection)) return; // not opened: PreparedReads deferred it
         using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = SqliteConnectionSettings.Pragmas;
         command.ExecuteNonQuery();
         MarkConfigured(connection);
     }
@@ -87,7 +85,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     {
         if (connection.State != System.Data.ConnectionState.Open || IsConfigured(connection)) return; // not opened: PreparedReads deferred it
         await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = SqliteConnectionSettings.Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
         MarkConfigured(connection);
     }
