@@ -7,7 +7,8 @@ namespace Checkout.E2ETests.Pages;
 public sealed class ApprovePage(IPage page)
 {
     /// <summary>The page root marks itself once the Blazor circuit is interactive; clicks before that are lost.</summary>
-    public ILocator Ready => page.Locator("[data-ready=true]");
+    // This page's own marker, so the page just left cannot answer for it.
+    public ILocator Ready => page.Locator(".pay-page:not(.challenge-page)[data-ready=true]");
     public ILocator ApproveButton => page.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true });
     public ILocator CancelButton => page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true });
 
@@ -33,7 +34,9 @@ public sealed class ApprovePage(IPage page)
 
     public async Task<ApprovePage> WaitUntilReadyAsync(string orderId)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == PathOf(orderId));
+        // The address, not the load event: a busy machine can hold "load" past the timeout, and the ready marker
+        // (a live circuit) is what the test needs anyway.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == PathOf(orderId), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(Ready).ToHaveCountAsync(1);
         return this;
     }
