@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Checkout.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -17,7 +18,7 @@ namespace Checkout.Core.Callbacks;
 /// </summary>
 public sealed class CallbackCommitInterceptor(
     CallbackSignal signal, CallbackHandOff handOff, TimeProvider clock, IOptions<CallbackOptions> options)
-    : SaveChangesInterceptor, IDbTransactionInterceptor
+    : SaveChangesInterceptor, IDbTransactionInterceptor, ICommitFollower
 {
     private sealed class Pending
     {
@@ -85,6 +86,15 @@ public sealed class CallbackCommitInterceptor(
     {
         _awaitingCommit.Remove(transaction);
         return Task.CompletedTask;
+    }
+
+    public int Mark(DbTransaction transaction) => _awaitingCommit.TryGetValue(transaction, out var owed) ? owed.HandOff.Count : 0;
+
+    // A unit of a group commit was rolled back: its deliveries do not exist, so they must never be sent.
+    public void RollBackTo(DbTransaction transaction, int mark)
+    {
+        if (_awaitingCommit.TryGetValue(transaction, out var owed) && owed.HandOff.Count > mark)
+            owed.HandOff.RemoveRange(mark, owed.HandOff.Count - mark);
     }
 
     private void NoteOutboxWork(DbContext? context)

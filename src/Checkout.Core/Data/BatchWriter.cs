@@ -1,21 +1,27 @@
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Checkout.Core.Data;
 
 /// <summary>
-/// Writes requests' new rows into the group-commit writer's open transaction: each row through its table's
-/// <see cref="PreparedInsert"/>, or through EF when the model maps it in a way that does not cover, each request
-/// under a savepoint so its failure undoes only its own rows. Used by one thread only.
+/// Writes requests into the group-commit writer's open transaction, each under a savepoint so its failure undoes
+/// only its own writes: new rows through their table's <see cref="PreparedInsert"/> (or through EF when the model
+/// maps them in a way that does not cover), units of work through the request's own context joined to the
+/// transaction. Used by one thread only.
 /// </summary>
 internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
 {
     private readonly Dictionary<Type, PreparedInsert?> _inserts = [];
+    private readonly ICommitFollower[] _followers = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+        .OfType<ICommitFollower>().ToArray() ?? [];
     private readonly DbCommand _savepoint = Statement(db, "SAVEPOINT group_commit_request");
     private readonly DbCommand _release = Statement(db, "RELEASE SAVEPOINT group_commit_request");
     private readonly DbCommand _rollback = Statement(db, "ROLLBACK TO SAVEPOINT group_commit_request");
+    private const string UnitSavepoint = "group_commit_unit";
     private DbTransaction? _transaction;
 
     /// <summary>Begins the batch's transaction (through EF, so the write gate and the interceptors see it).</summary>
@@ -59,6 +65,72 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         {
             db.ChangeTracker.Clear();
         }
+    }
+
+    /// <summary>
+    /// Runs one unit with <paramref name="target"/> joined to this transaction; false, with the reason, when it threw.
+    /// A unit that asked to be discarded is rolled back and still counts as run; what a rolled-back unit left for the
+    /// commit (the outbox's deliveries) is forgotten with it.
+    /// </summary>
+    public bool TryRun(CheckoutDbContext target, Func<WriteUnit, bool> run, [NotNullWhen(false)] out Exception? failure)
+    {
+        var transaction = db.Database.CurrentTransaction!;
+        transaction.CreateSavepoint(UnitSavepoint);
+        var marks = Array.ConvertAll(_followers, f => f.Mark(_transaction!));
+        var database = target.Database;
+        var join = JoinConnection(target);
+        try
+        {
+            database.UseTransaction(_transaction);
+            if (!run(new WriteUnit())) RollBack(transaction, marks);
+            transaction.ReleaseSavepoint(UnitSavepoint);
+            failure = null;
+            return true;
+        }
+        catch (Exception error)
+        {
+            RollBack(transaction, marks);
+            transaction.ReleaseSavepoint(UnitSavepoint);
+            failure = error;
+            return false;
+        }
+        finally
+        {
+            if (database.CurrentTransaction is not null) database.UseTransaction(null);
+            join?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="target"/> on this writer's connection (unless it shares it already); returns what puts it
+    /// back. Throws, before anything ran, when the target holds a connection of its own open.
+    /// </summary>
+    private Action? JoinConnection(CheckoutDbContext target)
+    {
+        var database = target.Database;
+        var writerConnection = db.Database.GetDbConnection();
+        var own = database.GetDbConnection();
+        if (ReferenceEquals(own, writerConnection)) return null;
+        if (own.State != ConnectionState.Closed)
+            throw new InvalidOperationException("A context that holds its own connection open cannot join the group-commit writer's transaction.");
+        // A context configured with a connection of its own gets that one back; one that opens connections from a
+        // connection string (every pooled context) gets a fresh one, as the pool would hand it out.
+        var external = RelationalOptionsExtension.Extract(target.GetService<IDbContextOptions>()).Connection is not null;
+        var connectionString = database.GetConnectionString();
+        database.SetDbConnection(writerConnection, contextOwnsConnection: false);
+        return external
+            ? () => database.SetDbConnection(own, contextOwnsConnection: false)
+            : () =>
+            {
+                database.SetDbConnection(null, contextOwnsConnection: false);
+                database.SetConnectionString(connectionString);
+            };
+    }
+
+    private void RollBack(IDbContextTransaction transaction, int[] marks)
+    {
+        transaction.RollbackToSavepoint(UnitSavepoint);
+        for (var i = 0; i < _followers.Length; i++) _followers[i].RollBackTo(_transaction!, marks[i]);
     }
 
     private PreparedInsert? InsertFor(Type type)

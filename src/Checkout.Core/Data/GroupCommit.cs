@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using Checkout.Core.Common;
 using Microsoft.EntityFrameworkCore;
@@ -5,12 +6,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Checkout.Core.Data;
 
 /// <summary>
-/// One writer for new rows that need nothing read inside their transaction (a new order, its Idempotency-Key
-/// record). Requests queue their rows; a single thread takes everything queued meanwhile and inserts it in one
-/// transaction, then answers each request once that commit is durable. SQLite has one writer per file anyway:
-/// this turns N transactions through the write gate into one, so under load each commit carries many requests.
-/// Each request's rows go in under a savepoint of their own, so one request's conflict (a key someone else took)
-/// never fails its neighbours.
+/// One writer for the process's request writes. Requests queue new rows that need nothing read inside their
+/// transaction (a new order, its Idempotency-Key record), or a unit of work that reads and changes (a confirm, a
+/// capture); a single thread takes everything queued meanwhile and runs it in one transaction, then answers each
+/// request once that commit is durable. SQLite has one writer per file anyway: this turns N transactions through
+/// the write gate into one, so under load each commit carries many requests, and the work inside it runs on a
+/// thread of its own instead of waiting for the thread pool between statements while it holds the writer.
+/// Each request goes in under a savepoint of its own, so one request's failure (a key someone else took, a refused
+/// transition) never fails its neighbours.
 /// </summary>
 public sealed class GroupCommit : IDisposable
 {
@@ -18,9 +21,9 @@ public sealed class GroupCommit : IDisposable
     public const int MaxBatch = 256;
 
     private readonly IDbContextFactory<CheckoutDbContext> _contexts;
-    private readonly Channel<PendingRows> _queue = Channel.CreateUnbounded<PendingRows>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
-    private readonly List<PendingRows> _inFlight = new(MaxBatch);
+    private readonly List<Pending> _inFlight = new(MaxBatch);
     private static readonly TimeSpan SessionRetryDelay = TimeSpan.FromMilliseconds(100);
     private long _batches;
     private long _committed;
@@ -48,9 +51,24 @@ public sealed class GroupCommit : IDisposable
         // Events go through the outbox of a normal save, whose hand-off to the dispatcher this writer does not do.
         if (rows.Any(r => r is IEventSource { RaisedEvents.Count: > 0 }))
             throw new ArgumentException("Rows that raise events are saved through the DbContext, not group commit.", nameof(rows));
-        var pending = new PendingRows(rows);
+        return Enqueue(new PendingRows(rows));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer, with <paramref name="db"/> (which must not be in a transaction
+    /// or hold its connection open) joined to the writer's transaction for the duration: what it reads sees every
+    /// commit before it, and what it saves commits with the batch. Completes after that commit with the work's
+    /// result, or throws what the work threw (its writes rolled back). The work should not wait on anything but the
+    /// database: the writer waits for it, and so does every request queued behind it.
+    /// </summary>
+    public Task<T> RunAsync<T>(CheckoutDbContext db, Func<WriteUnit, Task<T>> work) => Enqueue(new PendingUnit<T>(db, work));
+
+    private Task<T> Enqueue<T>(Pending<T> pending)
+    {
+        // Work on the writer that waited for more work on the writer would wait for itself.
+        if (Thread.CurrentThread == _writer) throw new InvalidOperationException("Work running on the group-commit writer cannot queue more work on it.");
         if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(GroupCommit));
-        return pending.Committed.Task;
+        return pending.Task;
     }
 
     private void WriteLoop()
@@ -65,7 +83,7 @@ public sealed class GroupCommit : IDisposable
             }
             catch (Exception failure)
             {
-                foreach (var pending in _inFlight) pending.Committed.TrySetException(failure);
+                foreach (var pending in _inFlight) pending.Fail(failure);
                 _inFlight.Clear();
                 Thread.Sleep(SessionRetryDelay);
             }
@@ -92,30 +110,30 @@ public sealed class GroupCommit : IDisposable
         return true;
     }
 
-    // Each request's rows go in under a savepoint of their own: a request whose rows fail is rolled back alone.
-    // Every request hears its outcome only after the commit, so a loser that looks up the row it lost to finds it.
-    private void Commit(BatchWriter writer, List<PendingRows> batch)
+    // Each request goes in under a savepoint of its own: a request that fails is rolled back alone. Every request
+    // hears its outcome only after the commit, so a loser that looks up the row it lost to finds it.
+    private void Commit(BatchWriter writer, List<Pending> batch)
     {
         var failures = new Exception?[batch.Count];
         try
         {
             using var transaction = writer.Begin();
             for (var i = 0; i < batch.Count; i++)
-                if (!writer.TryWrite(batch[i].Rows, out var failure)) failures[i] = failure;
+                if (!batch[i].TryWrite(writer, out var failure)) failures[i] = failure;
             transaction.Commit();
         }
         catch (Exception failure)
         {
             // Nothing of the batch committed.
-            foreach (var pending in batch) pending.Committed.TrySetException(failure);
+            foreach (var pending in batch) pending.Fail(failure);
             return;
         }
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _committed, failures.Count(f => f is null));
         for (var i = 0; i < batch.Count; i++)
         {
-            if (failures[i] is { } failure) batch[i].Committed.TrySetException(failure);
-            else batch[i].Committed.TrySetResult();
+            if (failures[i] is { } failure) batch[i].Fail(failure);
+            else batch[i].Succeed();
         }
     }
 
@@ -126,9 +144,50 @@ public sealed class GroupCommit : IDisposable
         _writer.Join(TimeSpan.FromSeconds(10));
     }
 
-    private sealed class PendingRows(IReadOnlyList<object> rows)
+    private abstract class Pending
     {
-        public IReadOnlyList<object> Rows { get; } = rows;
-        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Writes into the writer's open transaction; false, with the reason, when that was rolled back.</summary>
+        public abstract bool TryWrite(BatchWriter writer, [NotNullWhen(false)] out Exception? failure);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception failure);
+    }
+
+    private abstract class Pending<T> : Pending
+    {
+        protected TaskCompletionSource<T> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => Outcome.Task;
+
+        public override void Fail(Exception failure) => Outcome.TrySetException(failure);
+    }
+
+    private sealed class PendingRows(IReadOnlyList<object> rows) : Pending<bool>
+    {
+        public override bool TryWrite(BatchWriter writer, [NotNullWhen(false)] out Exception? failure) => writer.TryWrite(rows, out failure);
+
+        public override void Succeed() => Outcome.TrySetResult(true);
+    }
+
+    private sealed class PendingUnit<T>(CheckoutDbContext db, Func<WriteUnit, Task<T>> work) : Pending<T>
+    {
+        // The request's async locals (its logging scope, its activity) go with its work onto the writer.
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+        private T? _result;
+
+        public override bool TryWrite(BatchWriter writer, [NotNullWhen(false)] out Exception? failure) => writer.TryRun(db, Run, out failure);
+
+        public override void Succeed() => Outcome.TrySetResult(_result!);
+
+        // On the writer thread: the database calls inside complete synchronously, so the work runs here to its end.
+        private bool Run(WriteUnit unit)
+        {
+            if (_context is null) Execute(unit);
+            else ExecutionContext.Run(_context, _ => Execute(unit), null);
+            return !unit.Discarded;
+        }
+
+        private void Execute(WriteUnit unit) => _result = work(unit).GetAwaiter().GetResult();
     }
 }

@@ -15,11 +15,13 @@ public sealed record PaymentOutcome(Order Order, PaymentError? Error);
 
 /// <summary>
 /// The order service: confirm, authenticate, capture, cancel and reconcile. Each action runs in one
-/// transaction with the processor call, so a double click, a second tab or two workers produce one
-/// charge and one transition; the loser sees the order as the winner left it.
+/// transaction with the processor call, as a unit of the single writer (<see cref="GroupCommit"/>), so a double
+/// click, a second tab or two workers produce one charge and one transition; the loser sees the order as the
+/// winner left it.
 /// </summary>
 public sealed class OrderPayments(
     CheckoutDbContext db,
+    GroupCommit writer,
     IEnumerable<IPaymentProcessor> processors,
     ICardTokenizer cards,
     TimeProvider clock,
@@ -110,24 +112,29 @@ public sealed class OrderPayments(
             return Task.FromResult<PaymentError?>(null);
         });
 
-    private async Task<PaymentOutcome> RunAsync(string orderId, string? merchantId, CancellationToken cancellationToken,
-        Func<Order, DateTimeOffset, Task<PaymentError?>> action)
+    private Task<PaymentOutcome> RunAsync(string orderId, string? merchantId, CancellationToken cancellationToken,
+        Func<Order, DateTimeOffset, Task<PaymentError?>> action) =>
+        // Under an Idempotency-Key the filter's unit is already open: join it, so the stored response commits with us.
+        // Otherwise the action is a unit of the database's single writer: actions on one order queue there and each
+        // sees the other's commit.
+        db.Database.CurrentTransaction is not null
+            ? ChangeAsync(orderId, merchantId, action, cancellationToken)
+            : writer.RunAsync(db, _ => ChangeAsync(orderId, merchantId, action, cancellationToken));
+
+    private async Task<PaymentOutcome> ChangeAsync(string orderId, string? merchantId, Func<Order, DateTimeOffset, Task<PaymentError?>> action,
+        CancellationToken cancellationToken)
     {
         try
         {
-            // On SQLite this begins IMMEDIATE: concurrent actions on one order queue here and each sees the other's commit.
-            // Under an Idempotency-Key the filter's transaction is already open; join it so the stored response commits with us.
-            await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             var order = await FirstAsync(OrderToChange(db, orderId, merchantId), cancellationToken)
                 ?? throw new DomainException("order_not_found", $"No order '{orderId}'.");
             var error = await action(order, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-            if (transaction is not null) await transaction.CommitAsync(cancellationToken);
             return new PaymentOutcome(order, error);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another writer changed the order or a balance first (PostgreSQL path): report what now stands.
+            // Another writer changed the order or a balance first: report what now stands.
             db.ChangeTracker.Clear();
             return new PaymentOutcome(await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, cancellationToken), null);
         }

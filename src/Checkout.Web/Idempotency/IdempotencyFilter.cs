@@ -5,13 +5,12 @@ using Checkout.Core.Data;
 using Checkout.Core.Idempotency;
 using Checkout.Web.Api;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Checkout.Web.Idempotency;
 
 /// <summary>
 /// Honours <c>Idempotency-Key</c> on a POST endpoint: the claim of the key, the handler's writes and the
-/// stored response commit in one transaction, and a later replay returns that response byte for byte.
+/// stored response commit together (one unit of the single writer), and a later replay returns that response byte for byte.
 /// A claim left by a request that is still running elsewhere gets 409.
 /// </summary>
 public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, GroupCommit groupCommit, TimeProvider clock) : IEndpointFilter
@@ -37,22 +36,13 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
         if (await FindSettledRecordAsync(merchantId, key) is { } answered && Answer(answered, requestHash, clock.GetUtcNow()) is { } replay)
             return replay;
 
-        // One transaction for the claim, the handler's writes and the stored response: a duplicate that
-        // arrives meanwhile queues behind it for the database's writer and then replays the answer.
-        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
-        var now = clock.GetUtcNow();
-        var existing = await FindRecord(db, merchantId, key);
-        if (existing is not null && Answer(existing, requestHash, now) is { } answer)
-        {
-            await transaction.CommitAsync(http.RequestAborted);
-            return answer;
-        }
-
-        // The record is written once, with the response, after the handler: it stays untracked meanwhile
-        // so a handler that clears its change tracker cannot lose it.
-        var record = existing ?? IdempotencyRecord.Claim(merchantId, key, requestHash, now, ClaimLock);
-        if (existing is not null) record.Reclaim(requestHash, now, ClaimLock);
-        return await RunAndStoreAsync(context, next, record, isNew: existing is null, transaction);
+        // One unit of the database's single writer for the claim, the handler's writes and the stored response: a
+        // duplicate that arrives meanwhile runs after it and replays the answer.
+        var answer = await groupCommit.RunAsync(db, unit => ClaimRunAndStoreAsync(context, next, merchantId, key, requestHash, unit));
+        if (answer is not BufferedResponse buffered) return answer;
+        buffered.Body.Position = 0;
+        await buffered.Body.CopyToAsync(http.Response.Body, http.RequestAborted);
+        return Results.Empty;
     }
 
     /// <summary>
@@ -139,13 +129,27 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
         return record.IsAbandonedAt(now) ? null : InUse();
     }
 
-    private async Task<object?> RunAndStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, IdempotencyRecord record,
-        bool isNew, IDbContextTransaction transaction)
+    /// <summary>
+    /// Inside the writer's unit: answers from the key's record, or runs the handler and stores its response with the
+    /// key. Returns what to answer; the handler's own response comes back buffered, headers already set.
+    /// </summary>
+    private async Task<object?> ClaimRunAndStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next,
+        string merchantId, string key, string requestHash, WriteUnit unit)
     {
         const string BeforeHandler = "idempotency_claimed";
         var http = context.HttpContext;
+        var now = clock.GetUtcNow();
+        var existing = await FindRecord(db, merchantId, key);
+        if (existing is not null && Answer(existing, requestHash, now) is { } answer) return answer;
+
+        // The record is written once, with the response, after the handler: it stays untracked meanwhile
+        // so a handler that clears its change tracker cannot lose it.
+        var record = existing ?? IdempotencyRecord.Claim(merchantId, key, requestHash, now, ClaimLock);
+        if (existing is not null) record.Reclaim(requestHash, now, ClaimLock);
+
+        var transaction = db.Database.CurrentTransaction!;
         var originalBody = http.Response.Body;
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         try
         {
             await transaction.CreateSavepointAsync(BeforeHandler, http.RequestAborted);
@@ -163,49 +167,27 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
             }
             http.Response.Body = buffer;
             await ExecuteAsync(result, http);
-
-            if (http.Response.StatusCode >= 500)
-            {
-                // Nothing is kept, the claim included: the merchant can retry with the same key.
-                await transaction.RollbackAsync(CancellationToken.None);
-            }
-            else
-            {
-                Complete(record, http.Response, buffer);
-                if (isNew) db.IdempotencyRecords.Add(record);
-                else db.IdempotencyRecords.Update(record);
-                try
-                {
-                    await db.SaveChangesAsync(http.RequestAborted);
-                }
-                catch (DbUpdateException) when (isNew)
-                {
-                    // Another server took the key meanwhile (only without SQLite's single writer): its answer stands.
-                    await transaction.RollbackAsync(CancellationToken.None);
-                    db.ChangeTracker.Clear();
-                    var winner = await db.IdempotencyRecords.AsNoTracking()
-                        .SingleAsync(r => r.MerchantId == record.MerchantId && r.Key == record.Key, http.RequestAborted);
-                    http.Response.Body = originalBody;
-                    http.Response.Clear();
-                    return Answer(winner, record.RequestHash, clock.GetUtcNow()) ?? InUse();
-                }
-                await transaction.CommitAsync(http.RequestAborted);
-            }
-        }
-        catch
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            throw;
         }
         finally
         {
             http.Response.Body = originalBody;
         }
 
-        buffer.Position = 0;
-        await buffer.CopyToAsync(originalBody, http.RequestAborted);
-        return Results.Empty;
+        // Nothing is kept on a server error, the claim included: the merchant can retry with the same key.
+        if (http.Response.StatusCode >= 500)
+        {
+            unit.Discard();
+            return new BufferedResponse(buffer);
+        }
+        Complete(record, http.Response, buffer);
+        if (existing is null) db.IdempotencyRecords.Add(record);
+        else db.IdempotencyRecords.Update(record);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return new BufferedResponse(buffer);
     }
+
+    /// <summary>The handler's response body, written to the client once the unit that stored it has committed.</summary>
+    private sealed record BufferedResponse(MemoryStream Body);
 
     private static async Task ExecuteAsync(object? result, HttpContext http)
     {

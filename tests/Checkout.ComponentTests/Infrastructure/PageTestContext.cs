@@ -24,7 +24,10 @@ public abstract class PageTestContext : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    // A file of its own, as in the app: the page's reads, the test's polls and the single writer's transactions
+    // each run on their own connection.
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"checkout-pages-{Guid.NewGuid():N}.db");
+    private string ConnectionString => $"Data Source={_file};Default Timeout=30";
 
     protected BunitContext Context { get; } = new();
     protected FakeTimeProvider Clock { get; } = new(Start);
@@ -39,13 +42,14 @@ public abstract class PageTestContext : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _connection.OpenAsync();
 
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
         Context.Services.AddLogging();
         Context.Services.AddSingleton<TimeProvider>(Clock);
-        Context.Services.AddDbContext<CheckoutDbContext>(o => o.UseSqlite(_connection));
+        // A factory as in the app: the single writer (GroupCommit) runs its transactions on a context of its own.
+        Context.Services.AddDbContextFactory<CheckoutDbContext>(o => o.UseSqlite(ConnectionString));
+        Context.Services.AddSingleton<GroupCommit>();
         Context.Services.AddCheckoutPayments(new ConfigurationBuilder().Build());
         Context.Services.AddSingleton<ShopperPasswords>();
         Context.Services.AddScoped<SandboxSeeder>();
@@ -58,6 +62,7 @@ public abstract class PageTestContext : IAsyncLifetime
         {
             var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
             await db.Database.MigrateAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // reads do not wait for the writer
             var shopper = CheckoutData.Shopper("shopper@example.com", "Shopper123!", Start);
             await db.SaveAsync(CheckoutData.Merchant(Start), shopper);
             ShopperId = shopper.Id;
@@ -70,7 +75,19 @@ public abstract class PageTestContext : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Context.DisposeAsync();
-        await _connection.DisposeAsync();
+        using (var pooled = new SqliteConnection(ConnectionString)) SqliteConnection.ClearPool(pooled);
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_file + suffix);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds: a page's payment finishes on the database's writer, after the click returned.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("The condition did not hold within 5 s.");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> against the database in its own scope, as the page's service does.</summary>

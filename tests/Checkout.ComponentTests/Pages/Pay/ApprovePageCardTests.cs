@@ -80,16 +80,6 @@ public class ApprovePageCardTests : PageTestContext
     private Task<Order> ReloadAsync(Order order) =>
         WithDbAsync(db => db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id));
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("The condition did not hold within 5 s.");
-            await Task.Delay(20);
-        }
-    }
-
     private NavigationHistory? LastNavigation() =>
         Context.Services.GetRequiredService<BunitNavigationManager>().History.FirstOrDefault();
 

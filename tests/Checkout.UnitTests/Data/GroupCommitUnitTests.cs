@@ -1,0 +1,252 @@
+using Checkout.Core.Callbacks;
+using Checkout.Core.Common;
+using Checkout.Core.Data;
+using Checkout.Core.Merchants;
+using Checkout.Core.Orders;
+using Checkout.Core.Shoppers;
+using Checkout.UnitTests.Orders;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Checkout.UnitTests.Data;
+
+/// <summary>
+/// Read-modify-write units on the group-commit writer: each sees every commit before it, commits with its batch,
+/// fails or is discarded alone, and leaves no callback behind for writes that were rolled back.
+/// </summary>
+public sealed class GroupCommitUnitTests : IAsyncLifetime
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"group-commit-units-{Guid.NewGuid():N}.db");
+    private readonly SqliteWriteGate _gate = new(TimeSpan.FromSeconds(30));
+    private readonly CallbackHandOff _handOff = new();
+    private readonly CallbackCommitInterceptor _outbox;
+    private GroupCommit _groupCommit = null!;
+    private string _shopperId = null!;
+
+    public GroupCommitUnitTests() =>
+        _outbox = new CallbackCommitInterceptor(new CallbackSignal(), _handOff, new FakeTimeProvider(OrderBuilder.Now),
+            Microsoft.Extensions.Options.Options.Create(new CallbackOptions()));
+
+    private DbContextOptions<CheckoutDbContext> Options => new DbContextOptionsBuilder<CheckoutDbContext>()
+        .UseSqlite($"Data Source={_file};Default Timeout=30")
+        .AddInterceptors(_gate, _outbox)
+        .Options;
+
+    private CheckoutDbContext NewContext() => new(Options);
+
+    public async Task InitializeAsync()
+    {
+        await using var db = NewContext();
+        await db.Database.EnsureCreatedAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        db.Merchants.Add(Merchant.Create("demo_merchant", "Demo", "secret", "whsec", ["shop.example"], OrderBuilder.Now));
+        var shopper = Shopper.Create("ada@example.com", "hash", OrderBuilder.Now);
+        db.Shoppers.Add(shopper);
+        db.WalletBalances.Add(WalletBalance.Open(shopper.Id, Currency.Find("EUR"), 0));
+        await db.SaveChangesAsync();
+        _shopperId = shopper.Id;
+        _groupCommit = new GroupCommit(new PooledDbContextFactory<CheckoutDbContext>(Options));
+        _handOff.Open();
+    }
+
+    public Task DisposeAsync()
+    {
+        _groupCommit.Dispose();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_file + suffix);
+        return Task.CompletedTask;
+    }
+
+    private async Task<long> BalanceAsync()
+    {
+        await using var db = NewContext();
+        return (await db.WalletBalances.AsNoTracking().SingleAsync(w => w.ShopperId == _shopperId)).Amount;
+    }
+
+    private Task<int> CreditAsync(CheckoutDbContext db, long amount, Action? afterSave = null) =>
+        _groupCommit.RunAsync(db, async _ =>
+        {
+            var balance = await db.WalletBalances.SingleAsync(w => w.ShopperId == _shopperId);
+            balance.Credit(amount);
+            await db.SaveChangesAsync();
+            afterSave?.Invoke();
+            return balance.Version;
+        });
+
+    private List<LeasedCallback> HandedOver()
+    {
+        var taken = new List<LeasedCallback>();
+        while (_handOff.TryTake(out var callback)) taken.Add(callback);
+        return taken;
+    }
+
+    [Fact]
+    public async Task Unit_CommitsBeforeItAnswers_WithTheWorksResult()
+    {
+        await using var db = NewContext();
+
+        var version = await CreditAsync(db, 500);
+
+        Assert.Equal(1, version);
+        Assert.Equal(500, await BalanceAsync());
+    }
+
+    [Fact]
+    public async Task ConcurrentUnits_OnOneRow_EachSeeTheOthersCommit_AndLoseNoUpdate()
+    {
+        var contexts = Enumerable.Range(0, 50).Select(_ => NewContext()).ToList();
+        try
+        {
+            var versions = await Task.WhenAll(contexts.Select(db => Task.Run(() => CreditAsync(db, 1))));
+
+            Assert.Equal(50, await BalanceAsync());
+            Assert.Equal(Enumerable.Range(1, 50), versions.Order()); // one after another, none read a stale row
+        }
+        finally
+        {
+            foreach (var db in contexts) await db.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task UnitThatThrows_IsRolledBackAlone_AndItsNeighboursCommit()
+    {
+        await using var first = NewContext();
+        await using var failing = NewContext();
+        await using var last = NewContext();
+        var order = OrderBuilder.Created();
+        Task<int> firstCredit, failingCredit, lastCredit;
+        Task newRows;
+        // While the gate is held the writer cannot begin: all four go into one batch.
+        using (await _gate.HoldAsync(CancellationToken.None))
+        {
+            firstCredit = CreditAsync(first, 10);
+            failingCredit = CreditAsync(failing, 1000, () => throw new InvalidOperationException("after its save"));
+            newRows = _groupCommit.SaveAsync([order]);
+            lastCredit = CreditAsync(last, 20);
+        }
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => failingCredit);
+        Assert.Equal("after its save", thrown.Message);
+        await Task.WhenAll(firstCredit, lastCredit, newRows);
+        Assert.Equal(30, await BalanceAsync());
+        await using var db = NewContext();
+        Assert.True(await db.Orders.AnyAsync(o => o.Id == order.Id));
+    }
+
+    [Fact]
+    public async Task DiscardedUnit_KeepsNothing_AndStillAnswers()
+    {
+        await using var db = NewContext();
+
+        var answer = await _groupCommit.RunAsync(db, async unit =>
+        {
+            (await db.WalletBalances.SingleAsync(w => w.ShopperId == _shopperId)).Credit(999);
+            await db.SaveChangesAsync();
+            unit.Discard();
+            return "refused";
+        });
+
+        Assert.Equal("refused", answer);
+        Assert.Equal(0, await BalanceAsync());
+    }
+
+    [Fact]
+    public async Task RolledBackUnit_HandsNoCallbackOver_WhileItsNeighboursAreHandedOverAfterTheCommit()
+    {
+        await using var kept = NewContext();
+        await using var failing = NewContext();
+        await using var discarded = NewContext();
+        Task<string> keptDelivery, failingDelivery, discardedDelivery;
+        using (await _gate.HoldAsync(CancellationToken.None))
+        {
+            keptDelivery = DeliverAsync(kept, fail: false, discard: false);
+            failingDelivery = DeliverAsync(failing, fail: true, discard: false);
+            discardedDelivery = DeliverAsync(discarded, fail: false, discard: true);
+            Assert.Empty(HandedOver());
+        }
+
+        var keptId = await keptDelivery;
+        await discardedDelivery;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failingDelivery);
+        Assert.Equal([keptId], HandedOver().Select(c => c.DeliveryId));
+        await using var db = NewContext();
+        Assert.Equal([keptId], await db.CallbackDeliveries.Select(d => d.Id).ToListAsync());
+    }
+
+    private Task<string> DeliverAsync(CheckoutDbContext db, bool fail, bool discard) =>
+        _groupCommit.RunAsync(db, async unit =>
+        {
+            var callbackEvent = CallbackEvent.Create("demo_merchant", "order.succeeded", new { id = "ord_1" }, OrderBuilder.Now);
+            var delivery = CallbackDelivery.Create(callbackEvent, "https://shop.example/callbacks", OrderBuilder.Now);
+            db.CallbackEvents.Add(callbackEvent);
+            db.CallbackDeliveries.Add(delivery);
+            await db.SaveChangesAsync();
+            if (fail) throw new InvalidOperationException("after the delivery was saved");
+            if (discard) unit.Discard();
+            return delivery.Id;
+        });
+
+    [Fact]
+    public async Task ContextAfterAUnit_IsBackOnItsOwnConnection_AndCanWriteOnItsOwn()
+    {
+        await using var db = NewContext();
+        await CreditAsync(db, 5);
+
+        Assert.Null(db.Database.CurrentTransaction);
+        await using (var own = await db.Database.BeginTransactionAsync())
+        {
+            (await db.WalletBalances.SingleAsync(w => w.ShopperId == _shopperId)).Credit(7);
+            await db.SaveChangesAsync();
+            await own.CommitAsync();
+        }
+        Assert.Equal(12, await BalanceAsync());
+    }
+
+    [Fact]
+    public async Task ContextHoldingItsOwnConnection_IsRefused_BeforeTheWorkRuns()
+    {
+        await using var db = NewContext();
+        await db.Database.OpenConnectionAsync();
+        var ran = false;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _groupCommit.RunAsync(db, _ =>
+        {
+            ran = true;
+            return Task.FromResult(0);
+        }));
+
+        Assert.False(ran);
+    }
+
+    [Fact]
+    public async Task WorkOnTheWriter_ThatQueuesMoreWork_FailsInsteadOfWaitingForItself()
+    {
+        await using var db = NewContext();
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            _groupCommit.RunAsync(db, async _ =>
+            {
+                await _groupCommit.SaveAsync([OrderBuilder.Created()]);
+                return 0;
+            }).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("cannot queue more work", thrown.Message);
+    }
+
+    private static readonly AsyncLocal<string?> RequestTag = new();
+
+    [Fact]
+    public async Task Work_SeesTheAsyncLocalsOfTheRequestThatQueuedIt()
+    {
+        await using var db = NewContext();
+        RequestTag.Value = "request-42";
+
+        var seen = await _groupCommit.RunAsync(db, _ => Task.FromResult(RequestTag.Value));
+
+        Assert.Equal("request-42", seen);
+    }
+}
