@@ -21,7 +21,7 @@ public static class CallbacksBench
         var rate = o.Int("rate", 100);
         var seconds = o.Int("seconds", 20);
         var warmupSeconds = o.Int("warmup-seconds", 10);
-        var steps = o.Ints("steps", "200,400,800,1200,1600,2000");
+        var steps = o.Ints("steps", "200,400,600,800,1000,1200,1600,2000");
         var stepSeconds = o.Int("step-seconds", 10);
         var drainSeconds = o.Int("drain-seconds", 20);
         var secret = o.String("webhook-secret", "whsec_demo");

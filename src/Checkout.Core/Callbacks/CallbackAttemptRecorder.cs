@@ -35,7 +35,12 @@ public sealed class CallbackAttemptRecorder(IReadOnlyList<TimeSpan> retrySchedul
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                return await RecordAsync(scope.ServiceProvider.GetRequiredService<CheckoutDbContext>(), results, cancellationToken);
+                var db = scope.ServiceProvider.GetRequiredService<CheckoutDbContext>();
+                // A unit of the single writer when there is one: it runs inside the writer's open transaction instead of
+                // holding the write lock for the whole batch while confirms queue behind it.
+                return scope.ServiceProvider.GetService<GroupCommit>() is { } writer
+                    ? await writer.RunAsync(db, _ => RecordAsync(db, results, cancellationToken))
+                    : await RecordAsync(db, results, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
