@@ -3,6 +3,9 @@ namespace Checkout.Core.Payments.Processors;
 /// <summary>
 /// The seam between the order service and whoever moves the money (the shopper's wallet, the sandbox
 /// card processor, later a real acquirer). The order service never knows which one it talks to.
+/// Authorize, complete, capture and void are called inside the order's unit of the database's single writer
+/// (<see cref="Data.GroupCommit"/>), so every write waits while they run: the processors here answer in memory,
+/// and one that calls out over the network needs its own step outside that unit first.
 /// </summary>
 public interface IPaymentProcessor
 {
