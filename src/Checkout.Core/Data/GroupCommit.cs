@@ -59,7 +59,8 @@ public sealed class GroupCommit : IDisposable
     /// or hold its connection open) joined to the writer's transaction for the duration: what it reads sees every
     /// commit before it, and what it saves commits with the batch. Completes after that commit with the work's
     /// result, or throws what the work threw (its writes rolled back). The work should not wait on anything but the
-    /// database: the writer waits for it, and so does every request queued behind it.
+    /// database: the writer waits for it, and so does every request queued behind it. It writes through
+    /// <paramref name="db"/> only: another context would queue for the write lock this writer holds.
     /// </summary>
     public Task<T> RunAsync<T>(CheckoutDbContext db, Func<WriteUnit, Task<T>> work) => Enqueue(new PendingUnit<T>(db, work));
 
