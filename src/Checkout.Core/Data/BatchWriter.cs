@@ -78,10 +78,13 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         transaction.CreateSavepoint(UnitSavepoint);
         var marks = Array.ConvertAll(_followers, f => f.Mark(_transaction!));
         var database = target.Database;
-        var join = JoinConnection(target);
+        Action? leave = null;
+        var joined = false;
         try
         {
+            leave = JoinConnection(target);
             database.UseTransaction(_transaction);
+            joined = true;
             if (!run(new WriteUnit())) RollBack(transaction, marks);
             transaction.ReleaseSavepoint(UnitSavepoint);
             failure = null;
@@ -96,8 +99,8 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         }
         finally
         {
-            if (database.CurrentTransaction is not null) database.UseTransaction(null);
-            join?.Invoke();
+            if (joined) database.UseTransaction(null);
+            leave?.Invoke();
         }
     }
 

@@ -207,19 +207,27 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ContextHoldingItsOwnConnection_IsRefused_BeforeTheWorkRuns()
+    public async Task ContextHoldingItsOwnConnection_IsRefusedAlone_BeforeTheWorkRuns()
     {
-        await using var db = NewContext();
-        await db.Database.OpenConnectionAsync();
+        await using var holding = NewContext();
+        await using var neighbour = NewContext();
+        await holding.Database.OpenConnectionAsync();
         var ran = false;
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _groupCommit.RunAsync(db, _ =>
+        Task<int> refused, credit;
+        using (await _gate.HoldAsync(CancellationToken.None))
         {
-            ran = true;
-            return Task.FromResult(0);
-        }));
+            refused = _groupCommit.RunAsync(holding, _ =>
+            {
+                ran = true;
+                return Task.FromResult(0);
+            });
+            credit = CreditAsync(neighbour, 3);
+        }
 
+        await Assert.ThrowsAsync<InvalidOperationException>(() => refused);
         Assert.False(ran);
+        await credit;
+        Assert.Equal(3, await BalanceAsync());
     }
 
     [Fact]
