@@ -107,7 +107,7 @@ public sealed class CallbackCommitInterceptor(
             var delivery = entry.Entity;
             if (entry.State is not (EntityState.Added or EntityState.Modified) || delivery.Status != CallbackDeliveryStatus.Pending) continue;
 
-            events ??= context.ChangeTracker.Entries<CallbackEvent>().ToDictionary(e => e.Entity.Id, e => e.Entity);
+            events ??= context.ChangeTracker.TrackedEntries<CallbackEvent>().ToDictionary(e => e.Entity.Id, e => e.Entity);
             if (IsNewAndOurs(entry, delivery) && handOff.IsAccepting && events.TryGetValue(delivery.EventId, out var callbackEvent))
             {
                 var leasedUntil = LeaseExpiry.After(clock.GetUtcNow(), options.Value.LeaseDuration);

@@ -65,7 +65,7 @@ public class CheckoutDbContext : DbContext
     /// <summary>The transactional outbox: events raised by entities become rows in the same save as the change.</summary>
     private List<IEventSource> WriteOutbox()
     {
-        var raised = ChangeTracker.Entries<IEventSource>().Select(e => e.Entity).Where(s => s.RaisedEvents.Count > 0).ToList();
+        var raised = ChangeTracker.TrackedEntries<IEventSource>().Select(e => e.Entity).Where(s => s.RaisedEvents.Count > 0).ToList();
         var now = Clock.GetUtcNow();
         foreach (var source in raised)
         {

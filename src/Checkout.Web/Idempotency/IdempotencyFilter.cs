@@ -33,12 +33,12 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
             return await RunGroupCommittedAsync(context, next, merchantId, key, requestHash);
 
         // A key already answered is answered without queueing for the database's writer.
-        if (await FindSettledRecordAsync(merchantId, key) is { } answered && Answer(answered, requestHash, clock.GetUtcNow()) is { } replay)
-            return replay;
+        var onRecord = await FindSettledRecordAsync(merchantId, key);
+        if (onRecord is not null && Answer(onRecord, requestHash, clock.GetUtcNow()) is { } replay) return replay;
 
         // One unit of the database's single writer for the claim, the handler's writes and the stored response: a
         // duplicate that arrives meanwhile runs after it and replays the answer.
-        var answer = await groupCommit.RunAsync(db, unit => ClaimRunAndStoreAsync(context, next, merchantId, key, requestHash, unit));
+        var answer = await groupCommit.RunAsync(db, unit => ClaimRunAndStoreAsync(context, next, merchantId, key, requestHash, onRecord is not null, unit));
         if (answer is not BufferedResponse buffered) return answer;
         buffered.Body.Position = 0;
         await buffered.Body.CopyToAsync(http.Response.Body, http.RequestAborted);
@@ -130,16 +130,19 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
     }
 
     /// <summary>
-    /// Inside the writer's unit: answers from the key's record, or runs the handler and stores its response with the
-    /// key. Returns what to answer; the handler's own response comes back buffered, headers already set.
+    /// Inside the writer's unit: runs the handler and stores its response with the key, or answers from the key's
+    /// record. Returns what to answer; the handler's own response comes back buffered, headers already set.
+    /// A key that was not on record just before is not looked up again: a duplicate that took it since makes the
+    /// record's insert fail, and this unit is then discarded and answers as the winner's record says. Only a claim
+    /// left behind is read again here, where nobody else writes, before it is taken over.
     /// </summary>
     private async Task<object?> ClaimRunAndStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next,
-        string merchantId, string key, string requestHash, WriteUnit unit)
+        string merchantId, string key, string requestHash, bool wasOnRecord, WriteUnit unit)
     {
         const string BeforeHandler = "idempotency_claimed";
         var http = context.HttpContext;
         var now = clock.GetUtcNow();
-        var existing = await FindRecord(db, merchantId, key);
+        var existing = wasOnRecord ? await FindRecord(db, merchantId, key) : null;
         if (existing is not null && Answer(existing, requestHash, now) is { } answer) return answer;
 
         // The record is written once, with the response, after the handler: it stays untracked meanwhile
@@ -182,7 +185,20 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
         Complete(record, http.Response, buffer);
         if (existing is null) db.IdempotencyRecords.Add(record);
         else db.IdempotencyRecords.Update(record);
-        await db.SaveChangesAsync(http.RequestAborted);
+        try
+        {
+            await db.SaveChangesAsync(http.RequestAborted);
+        }
+        catch (DbUpdateException) when (existing is null)
+        {
+            // A duplicate took the key since it was looked up: its answer stands, and nothing of this run is kept.
+            unit.Discard();
+            db.ChangeTracker.Clear();
+            var winner = await FindRecord(db, merchantId, key);
+            if (winner is null) throw;
+            http.Response.Clear();
+            return Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse();
+        }
         return new BufferedResponse(buffer);
     }
 

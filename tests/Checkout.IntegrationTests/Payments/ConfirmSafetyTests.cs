@@ -74,6 +74,33 @@ public sealed class ConfirmSafetyTests(PaymentsAppFixture fixture)
             foreach (var response in responses) response.Dispose();
         }
     }
+
+    [Fact]
+    public async Task ConcurrentConfirms_UnderOneKey_ChargeOnce_AndAllAnswerWithTheFirstResponse()
+    {
+        var merchant = await fixture.MerchantAsync();
+        var id = await merchant.CreateOrderIdAsync();
+        var key = Guid.NewGuid().ToString("N");
+
+        // Sent together, most pass the look-up before any has committed; the losers' runs are undone and replay the winner's.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => merchant.ConfirmAsync(id, "pm_card_visa", key)));
+
+        try
+        {
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+            Assert.Single(bodies.Distinct());
+            Assert.Single(responses, r => !r.Headers.Contains("Idempotent-Replayed"));
+            var order = await merchant.GetOrderAsync(id);
+            Assert.Equal("succeeded", order.Status());
+            Assert.Single(order["attempts"]!.AsArray());
+            Assert.Equal([OrderEventTypes.Succeeded], await App.EventTypesAsync(id));
+        }
+        finally
+        {
+            foreach (var response in responses) response.Dispose();
+        }
+    }
 }
 
 /// <summary>An app where the second declined attempt fails the order.</summary>
