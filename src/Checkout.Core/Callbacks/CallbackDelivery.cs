@@ -34,7 +34,7 @@ public class CallbackDelivery
 
     public static CallbackDelivery Create(CallbackEvent callbackEvent, string url, DateTimeOffset now) => new()
     {
-        Id = Ids.New("dlv"),
+        Id = Ids.NewTimeOrdered("dlv", now),
         EventId = callbackEvent.Id,
         MerchantId = callbackEvent.MerchantId,
         Url = url,

@@ -20,7 +20,7 @@ public class CallbackEvent
 
     public static CallbackEvent Create(string merchantId, string type, object dataObject, DateTimeOffset now)
     {
-        var id = Ids.New("evt");
+        var id = Ids.NewTimeOrdered("evt", now);
         var body = JsonSerializer.Serialize(
             new EventEnvelope(id, "event", type, now, new EventData(dataObject)), CheckoutJson.Options);
         return new CallbackEvent { Id = id, MerchantId = merchantId, Type = type, Body = body, CreatedAt = now };

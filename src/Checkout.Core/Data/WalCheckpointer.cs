@@ -27,9 +27,11 @@ public sealed class WalCheckpointer(string connectionString, SqliteWriteGate gat
     /// </summary>
     public long RewindAtFrames { get; init; } = 65536;
 
+    /// <summary>The shortest time between two locked passes: each one pauses the writers.</summary>
+    public TimeSpan MinTimeBetweenLockedPasses { get; init; } = TimeSpan.FromSeconds(2);
+
     private const int MaxCatchUpPasses = 8;
     private static readonly TimeSpan ShortPass = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan MinTimeBetweenLockedPasses = TimeSpan.FromSeconds(2);
 
     /// <summary>The log's frames and how many of them are in the database file after the last pass (tests, diagnostics).</summary>
     public (long Frames, long Copied) LastPass { get; private set; }

@@ -61,7 +61,7 @@ public partial class Order : IEventSource
 
         return new Order
         {
-            Id = Ids.New("ord"),
+            Id = Ids.NewTimeOrdered("ord", now),
             MerchantId = merchantId,
             Status = OrderStatus.Created,
             Amount = request.Amount,
