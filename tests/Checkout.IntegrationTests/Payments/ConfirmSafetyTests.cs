@@ -64,10 +64,7 @@ public sealed class ConfirmSafetyTests(PaymentsAppFixture fixture)
             Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
             foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
                 await refused.AssertProblemAsync(HttpStatusCode.Conflict, "order_already_final");
-            var order = await merchant.GetOrderAsync(id);
-            Assert.Equal("succeeded", order.Status());
-            Assert.Single(order["attempts"]!.AsArray());
-            Assert.Equal([OrderEventTypes.Succeeded], await App.EventTypesAsync(id));
+            await AssertPaidOnceAsync(merchant, id);
         }
         finally
         {
@@ -91,15 +88,20 @@ public sealed class ConfirmSafetyTests(PaymentsAppFixture fixture)
             var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
             Assert.Single(bodies.Distinct());
             Assert.Single(responses, r => !r.Headers.Contains("Idempotent-Replayed"));
-            var order = await merchant.GetOrderAsync(id);
-            Assert.Equal("succeeded", order.Status());
-            Assert.Single(order["attempts"]!.AsArray());
-            Assert.Equal([OrderEventTypes.Succeeded], await App.EventTypesAsync(id));
+            await AssertPaidOnceAsync(merchant, id);
         }
         finally
         {
             foreach (var response in responses) response.Dispose();
         }
+    }
+
+    private async Task AssertPaidOnceAsync(MerchantClient merchant, string id)
+    {
+        var order = await merchant.GetOrderAsync(id);
+        Assert.Equal("succeeded", order.Status());
+        Assert.Single(order["attempts"]!.AsArray());
+        Assert.Equal([OrderEventTypes.Succeeded], await App.EventTypesAsync(id));
     }
 }
 
