@@ -43,6 +43,9 @@ public abstract class PageTestContext : IAsyncLifetime
     public async Task InitializeAsync()
     {
 
+        // A payment finishes on the database's single writer after the click returns; under a full parallel test
+        // run that can take longer than bunit's default second before the page renders its outcome.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
         Context.Services.AddLogging();
