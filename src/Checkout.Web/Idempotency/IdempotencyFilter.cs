@@ -89,10 +89,8 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
                 catch (DbUpdateException)
                 {
                     // Only a key already on record is an answer; any other failure is the server's.
-                    var winner = await FindSettledRecordAsync(merchantId, key);
-                    if (winner is null) throw;
-                    http.Response.Clear();
-                    return Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse();
+                    if (WinnersAnswer(await FindSettledRecordAsync(merchantId, key), requestHash, http.Response) is not { } lost) throw;
+                    return lost;
                 }
             }
         }
@@ -194,12 +192,18 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
             // A duplicate took the key since it was looked up: its answer stands, and nothing of this run is kept.
             unit.Discard();
             db.ChangeTracker.Clear();
-            var winner = await FindRecord(db, merchantId, key);
-            if (winner is null) throw;
-            http.Response.Clear();
-            return Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse();
+            if (WinnersAnswer(await FindRecord(db, merchantId, key), requestHash, http.Response) is not { } lost) throw;
+            return lost;
         }
         return new BufferedResponse(buffer);
+    }
+
+    /// <summary>A duplicate took the key first: its record answers instead of this run's response; null when there is none.</summary>
+    private IResult? WinnersAnswer(IdempotencyRecord? winner, string requestHash, HttpResponse response)
+    {
+        if (winner is null) return null;
+        response.Clear();
+        return Answer(winner, requestHash, clock.GetUtcNow()) ?? InUse();
     }
 
     /// <summary>The handler's response body, written to the client once the unit that stored it has committed.</summary>
