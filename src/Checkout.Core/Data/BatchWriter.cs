@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -16,13 +18,21 @@ namespace Checkout.Core.Data;
 internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
 {
     private readonly Dictionary<Type, PreparedInsert?> _inserts = [];
-    private readonly ICommitFollower[] _followers = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
-        .OfType<ICommitFollower>().ToArray() ?? [];
+    private readonly ICommitFollower[] _followers = Interceptors(db).OfType<ICommitFollower>().ToArray();
     private readonly DbCommand _savepoint = Statement(db, "SAVEPOINT group_commit_request");
     private readonly DbCommand _release = Statement(db, "RELEASE SAVEPOINT group_commit_request");
     private readonly DbCommand _rollback = Statement(db, "ROLLBACK TO SAVEPOINT group_commit_request");
-    private const string UnitSavepoint = "group_commit_unit";
+    private readonly DbCommand _unitSavepoint = Statement(db, "SAVEPOINT group_commit_unit");
+    private readonly DbCommand _unitRelease = Statement(db, "RELEASE SAVEPOINT group_commit_unit");
+    private readonly DbCommand _unitRollback = Statement(db, "ROLLBACK TO SAVEPOINT group_commit_unit");
     private DbTransaction? _transaction;
+
+    /// <summary>The writer's connection keeps the SQL of every request it runs prepared, when the model has <see cref="WriterStatements"/>.</summary>
+    public void PrepareStatements()
+    {
+        if (Interceptors(db).OfType<WriterStatements>().FirstOrDefault() is { } statements && db.Database.GetDbConnection() is SqliteConnection connection)
+            statements.Attach(connection);
+    }
 
     /// <summary>Begins the batch's transaction (through EF, so the write gate and the interceptors see it).</summary>
     public IDbContextTransaction Begin()
@@ -74,8 +84,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
     /// </summary>
     public bool TryRun(CheckoutDbContext target, Func<WriteUnit, bool> run, [NotNullWhen(false)] out Exception? failure)
     {
-        var transaction = db.Database.CurrentTransaction!;
-        transaction.CreateSavepoint(UnitSavepoint);
+        Run(_unitSavepoint);
         var marks = Array.ConvertAll(_followers, f => f.Mark(_transaction!));
         var database = target.Database;
         Action? leave = null;
@@ -85,15 +94,15 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
             leave = JoinConnection(target);
             database.UseTransaction(_transaction);
             joined = true;
-            if (!run(new WriteUnit())) RollBack(transaction, marks);
-            transaction.ReleaseSavepoint(UnitSavepoint);
+            if (!run(new WriteUnit())) RollBack(marks);
+            Run(_unitRelease);
             failure = null;
             return true;
         }
         catch (Exception error)
         {
-            RollBack(transaction, marks);
-            transaction.ReleaseSavepoint(UnitSavepoint);
+            RollBack(marks);
+            Run(_unitRelease);
             failure = error;
             return false;
         }
@@ -130,9 +139,9 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
             };
     }
 
-    private void RollBack(IDbContextTransaction transaction, int[] marks)
+    private void RollBack(int[] marks)
     {
-        transaction.RollbackToSavepoint(UnitSavepoint);
+        Run(_unitRollback);
         for (var i = 0; i < _followers.Length; i++) _followers[i].RollBackTo(_transaction!, marks[i]);
     }
 
@@ -148,6 +157,9 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         statement.ExecuteNonQuery();
     }
 
+    private static IEnumerable<IInterceptor> Interceptors(CheckoutDbContext db) =>
+        db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+
     private static DbCommand Statement(CheckoutDbContext db, string sql)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
@@ -161,5 +173,8 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         _savepoint.Dispose();
         _release.Dispose();
         _rollback.Dispose();
+        _unitSavepoint.Dispose();
+        _unitRelease.Dispose();
+        _unitRollback.Dispose();
     }
 }

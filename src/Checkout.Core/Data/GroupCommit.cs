@@ -102,6 +102,7 @@ public sealed class GroupCommit : IDisposable
         db.Database.OpenConnection();
         db.Database.ExecuteSqlRaw("PRAGMA cache_size=-65536;");
         using var writer = new BatchWriter(db);
+        writer.PrepareStatements();
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (_inFlight.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) _inFlight.Add(pending);

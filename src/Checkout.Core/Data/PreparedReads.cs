@@ -214,15 +214,7 @@ public sealed class PreparedReads : DbCommandInterceptor, IDbConnectionIntercept
                 _statements.Add(command.CommandText, statement);
             }
             statement.CommandTimeout = command.CommandTimeout;
-            statement.Parameters.Clear();
-            foreach (SqliteParameter parameter in command.Parameters)
-            {
-                statement.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value)
-                {
-                    SqliteType = parameter.SqliteType,
-                    Size = parameter.Size,
-                });
-            }
+            PreparedParameters.CopyTo(command, statement);
             return new PreparedReader(statement.ExecuteReader(), () => pool.Return(this));
         }
 

@@ -19,6 +19,7 @@ public static class CheckoutDatabase
         builder.Services.AddSingleton<SqlitePragmas>();
         builder.Services.AddSingleton<PreparedReads>();
         builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddSingleton<WriterStatements>();
         // Contexts are pooled: options, interceptors and the context's internal services are built once, not per request.
         builder.Services.AddPooledDbContextFactory<CheckoutDbContext>((services, options) =>
         {
@@ -26,6 +27,7 @@ public static class CheckoutDatabase
             options.AddInterceptors(services.GetRequiredService<SqlitePragmas>());
             options.AddInterceptors(services.GetRequiredService<PreparedReads>());
             options.AddInterceptors(services.GetRequiredService<SqliteWriteGate>());
+            options.AddInterceptors(services.GetRequiredService<WriterStatements>());
             options.AddInterceptors(services.GetRequiredService<Checkout.Core.Callbacks.CallbackCommitInterceptor>());
         });
         // Endpoints, pages and services keep asking for a CheckoutDbContext; each scope leases one from the pool

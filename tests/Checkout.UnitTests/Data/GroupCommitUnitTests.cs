@@ -22,6 +22,8 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"group-commit-units-{Guid.NewGuid():N}.db");
     private readonly SqliteWriteGate _gate = new(TimeSpan.FromSeconds(30));
     private readonly CallbackHandOff _handOff = new();
+    // As in the app: the writer keeps its statements prepared, so every unit here runs on them.
+    private readonly WriterStatements _statements = new();
     private readonly CallbackCommitInterceptor _outbox;
     private GroupCommit _groupCommit = null!;
     private string _shopperId = null!;
@@ -32,7 +34,7 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
 
     private DbContextOptions<CheckoutDbContext> Options => new DbContextOptionsBuilder<CheckoutDbContext>()
         .UseSqlite($"Data Source={_file};Default Timeout=30")
-        .AddInterceptors(_gate, _outbox)
+        .AddInterceptors(_gate, _outbox, _statements)
         .Options;
 
     private CheckoutDbContext NewContext() => new(Options);
