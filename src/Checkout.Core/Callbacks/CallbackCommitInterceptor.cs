@@ -18,7 +18,7 @@ namespace Checkout.Core.Callbacks;
 /// </summary>
 public sealed class CallbackCommitInterceptor(
     CallbackSignal signal, CallbackHandOff handOff, TimeProvider clock, IOptions<CallbackOptions> options)
-    : SaveChangesInterceptor, IDbTransactionInterceptor, ICommitFollower
+    : SaveChangesInterceptor, IDbTransactionInterceptor, ICommitFollower, ISaveFollower
 {
     private sealed class Pending
     {
@@ -65,6 +65,12 @@ public sealed class CallbackCommitInterceptor(
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
+
+    void ISaveFollower.Saving(DbContext context) => NoteOutboxWork(context);
+
+    void ISaveFollower.Saved(DbContext context) => OnSaved(context);
+
+    void ISaveFollower.SaveFailed(DbContext context) => Forget(context);
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {

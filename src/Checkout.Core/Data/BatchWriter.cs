@@ -26,6 +26,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
     private readonly DbCommand _unitRelease = Statement(db, "RELEASE SAVEPOINT group_commit_unit");
     private readonly DbCommand _unitRollback = Statement(db, "ROLLBACK TO SAVEPOINT group_commit_unit");
     private DbTransaction? _transaction;
+    private readonly PreparedSave _save = new(db, Interceptors(db));
 
     /// <summary>The writer's connection keeps the SQL of every request it runs prepared, when the model has <see cref="WriterStatements"/>.</summary>
     public void PrepareStatements()
@@ -93,6 +94,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         {
             leave = JoinConnection(target);
             database.UseTransaction(_transaction);
+            target.JoinedWriter = (_save, _transaction!);
             joined = true;
             if (!run(new WriteUnit())) RollBack(marks);
             Run(_unitRelease);
@@ -108,7 +110,11 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         }
         finally
         {
-            if (joined) database.UseTransaction(null);
+            if (joined)
+            {
+                target.JoinedWriter = null;
+                database.UseTransaction(null);
+            }
             leave?.Invoke();
         }
     }
@@ -176,5 +182,6 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         _unitSavepoint.Dispose();
         _unitRelease.Dispose();
         _unitRollback.Dispose();
+        _save.Dispose();
     }
 }

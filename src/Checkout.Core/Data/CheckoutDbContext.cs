@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Checkout.Core.Callbacks;
 using Checkout.Core.Common;
 using Checkout.Core.Idempotency;
@@ -37,6 +38,9 @@ public class CheckoutDbContext : DbContext
     /// <summary>The time stamped on outbox rows.</summary>
     public TimeProvider Clock { get; }
 
+    /// <summary>While this context runs a unit of the group-commit writer: the writer's own save, inside its transaction.</summary>
+    internal (PreparedSave Save, DbTransaction Transaction)? JoinedWriter { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CheckoutDbContext).Assembly);
 
@@ -49,7 +53,9 @@ public class CheckoutDbContext : DbContext
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         var raised = WriteOutbox();
-        var result = base.SaveChanges(acceptAllChangesOnSuccess);
+        var result = JoinedWriter is var (save, transaction) && save.TrySave(this, transaction, acceptAllChangesOnSuccess) is { } written
+            ? written
+            : base.SaveChanges(acceptAllChangesOnSuccess);
         ClearRaised(raised);
         return result;
     }
@@ -57,7 +63,10 @@ public class CheckoutDbContext : DbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var raised = WriteOutbox();
-        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // Microsoft.Data.Sqlite runs every command synchronously: the writer's save loses nothing by being synchronous.
+        var result = JoinedWriter is var (save, transaction) && save.TrySave(this, transaction, acceptAllChangesOnSuccess) is { } written
+            ? written
+            : await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         ClearRaised(raised);
         return result;
     }

@@ -42,10 +42,8 @@ internal sealed class PreparedInsert : IDisposable
     /// <summary>The prepared INSERT for <paramref name="clrType"/>, or null when the model maps it in a way this does not cover.</summary>
     public static PreparedInsert? TryCreate(DbContext db, Type clrType)
     {
-        if (db.Model.FindEntityType(clrType) is not { } entityType || entityType.IsOwned() || entityType.GetTableMappings().FirstOrDefault() is not { } mapping)
+        if (db.Model.FindEntityType(clrType) is not { } entityType || entityType.IsOwned() || RowMapping.TableOf(entityType) is not { } table)
             return null;
-        var table = mapping.Table;
-        if (!OwnedReferencesShare(entityType, table)) return null;
         var sql = db.GetService<ISqlGenerationHelper>();
         var command = db.Database.GetDbConnection().CreateCommand();
         var columns = new List<string>();
@@ -53,7 +51,7 @@ internal sealed class PreparedInsert : IDisposable
         var values = new List<Func<object, object?>>();
         foreach (var column in table.Columns)
         {
-            if (MappingOf(entityType, column) is not { } columnMapping || ValueOf(entityType, columnMapping.Property) is not { } value)
+            if (RowMapping.MappingOf(entityType, column) is not { } columnMapping || RowMapping.ClrReader(entityType, columnMapping.Property) is not { } read)
             {
                 command.Dispose();
                 return null;
@@ -62,58 +60,12 @@ internal sealed class PreparedInsert : IDisposable
             command.Parameters.Add(columnMapping.TypeMapping.CreateParameter(command, sql.GenerateParameterName(name), null, column.IsNullable));
             columns.Add(sql.DelimitIdentifier(column.Name));
             placeholders.Add(sql.GenerateParameterNamePlaceholder(name));
-            values.Add(value);
+            var toProvider = RowMapping.ToProvider(columnMapping.Property);
+            values.Add(row => toProvider(read(row)));
         }
         command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", placeholders)})";
         var ownedCollections = OwnedCollections(entityType).ToArray();
         return new PreparedInsert(command, [.. values], row => ownedCollections.Any(hasRows => hasRows(row)));
-    }
-
-    // The root's own property for the column, else an owned type's; a column only a shadow property fills
-    // (a discriminator, say) is not covered.
-    private static IColumnMapping? MappingOf(IEntityType root, IColumn column) =>
-        column.PropertyMappings.FirstOrDefault(m => m.Property.DeclaringType == root && !m.Property.IsShadowProperty())
-        ?? column.PropertyMappings.FirstOrDefault(m => !m.Property.IsShadowProperty());
-
-    // Every owned reference (and theirs, in turn) must live in the root's table, or its columns would be left out.
-    private static bool OwnedReferencesShare(IEntityType type, ITable table) =>
-        type.GetNavigations()
-            .Where(n => n.ForeignKey.IsOwnership && !n.IsCollection)
-            .All(n => n.TargetEntityType.GetTableMappings().Any(m => m.Table == table) && OwnedReferencesShare(n.TargetEntityType, table));
-
-    // The column's value for a row: from the root entity's property, or from an owned object's (null when there is none).
-    private static Func<object, object?>? ValueOf(IEntityType root, IProperty property)
-    {
-        var path = PathTo(root, property.DeclaringType);
-        if (path is null) return null;
-        var read = property.GetGetter();
-        var converter = property.GetTypeMapping().Converter;
-        return row =>
-        {
-            object? target = row;
-            foreach (var navigation in path)
-            {
-                target = navigation.GetGetter().GetClrValue(target);
-                if (target is null) return null;
-            }
-            var value = read.GetClrValue(target);
-            return value is null || converter is null ? value : converter.ConvertToProvider(value);
-        };
-    }
-
-    // The owned-reference navigations from the root down to the type that declares a property.
-    private static List<INavigation>? PathTo(IEntityType root, ITypeBase declaring)
-    {
-        var path = new List<INavigation>();
-        var type = declaring as IEntityType;
-        while (type is not null && type != root)
-        {
-            var ownership = type.FindOwnership();
-            if (ownership?.PrincipalToDependent is not { IsCollection: false } navigation) return null;
-            path.Insert(0, navigation);
-            type = ownership.PrincipalEntityType;
-        }
-        return type == root ? path : null;
     }
 
     private static IEnumerable<Func<object, bool>> OwnedCollections(IEntityType root) =>

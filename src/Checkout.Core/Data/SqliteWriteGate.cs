@@ -13,7 +13,7 @@ namespace Checkout.Core.Data;
 /// transaction (ExecuteUpdate/ExecuteDelete) holds it for its one statement. Other processes still
 /// meet SQLite's busy timeout.
 /// </summary>
-public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, ISaveChangesInterceptor
+public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor, ISaveChangesInterceptor, ISaveFollower
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeSpan _maxWait;
@@ -137,6 +137,12 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
         AlwaysInTransaction(eventData.Context);
         return ValueTask.FromResult(result);
     }
+
+    void ISaveFollower.Saving(DbContext context) => AlwaysInTransaction(context);
+
+    void ISaveFollower.Saved(DbContext context) { }
+
+    void ISaveFollower.SaveFailed(DbContext context) { }
 
     private static void AlwaysInTransaction(DbContext? context)
     {
