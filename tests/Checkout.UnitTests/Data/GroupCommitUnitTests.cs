@@ -19,71 +19,27 @@ namespace Checkout.UnitTests.Data;
 /// </summary>
 public sealed class GroupCommitUnitTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"group-commit-units-{Guid.NewGuid():N}.db");
-    private readonly SqliteWriteGate _gate = new(TimeSpan.FromSeconds(30));
-    private readonly CallbackHandOff _handOff = new();
-    // As in the app: the writer keeps its statements prepared, so every unit here runs on them.
-    private readonly WriterStatements _statements = new();
-    private readonly CallbackCommitInterceptor _outbox;
-    private GroupCommit _groupCommit = null!;
-    private string _shopperId = null!;
+    private readonly WriterDatabase _database = new();
 
-    public GroupCommitUnitTests() =>
-        _outbox = new CallbackCommitInterceptor(new CallbackSignal(), _handOff, new FakeTimeProvider(OrderBuilder.Now),
-            Microsoft.Extensions.Options.Options.Create(new CallbackOptions()));
+    private CheckoutDbContext NewContext() => _database.NewContext();
 
-    private DbContextOptions<CheckoutDbContext> Options => new DbContextOptionsBuilder<CheckoutDbContext>()
-        .UseSqlite($"Data Source={_file};Default Timeout=30")
-        .AddInterceptors(_gate, _outbox, _statements)
-        .Options;
+    private Task<long> BalanceAsync() => _database.BalanceAsync();
 
-    private CheckoutDbContext NewContext() => new(Options);
+    private List<LeasedCallback> HandedOver() => _database.HandedOver();
 
-    public async Task InitializeAsync()
-    {
-        await using var db = NewContext();
-        await db.Database.EnsureCreatedAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        db.Merchants.Add(Merchant.Create("demo_merchant", "Demo", "secret", "whsec", ["shop.example"], OrderBuilder.Now));
-        var shopper = Shopper.Create("ada@example.com", "hash", OrderBuilder.Now);
-        db.Shoppers.Add(shopper);
-        db.WalletBalances.Add(WalletBalance.Open(shopper.Id, Currency.Find("EUR"), 0));
-        await db.SaveChangesAsync();
-        _shopperId = shopper.Id;
-        _groupCommit = new GroupCommit(new PooledDbContextFactory<CheckoutDbContext>(Options));
-        _handOff.Open();
-    }
+    public Task InitializeAsync() => _database.InitializeAsync();
 
-    public Task DisposeAsync()
-    {
-        _groupCommit.Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_file + suffix);
-        return Task.CompletedTask;
-    }
-
-    private async Task<long> BalanceAsync()
-    {
-        await using var db = NewContext();
-        return (await db.WalletBalances.AsNoTracking().SingleAsync(w => w.ShopperId == _shopperId)).Amount;
-    }
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 
     private Task<int> CreditAsync(CheckoutDbContext db, long amount, Action? afterSave = null) =>
-        _groupCommit.RunAsync(db, async _ =>
+        _database.GroupCommit.RunAsync(db, async _ =>
         {
-            var balance = await db.WalletBalances.SingleAsync(w => w.ShopperId == _shopperId);
+            var balance = await db.WalletBalances.SingleAsync(w => w.ShopperId == _database.ShopperId);
             balance.Credit(amount);
             await db.SaveChangesAsync();
             afterSave?.Invoke();
             return balance.Version;
         });
-
-    private List<LeasedCallback> HandedOver()
-    {
-        var taken = new List<LeasedCallback>();
-        while (_handOff.TryTake(out var callback)) taken.Add(callback);
-        return taken;
-    }
 
     [Fact]
     public async Task Unit_CommitsBeforeItAnswers_WithTheWorksResult()
@@ -123,11 +79,11 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
         Task<int> firstCredit, failingCredit, lastCredit;
         Task newRows;
         // While the gate is held the writer cannot begin: all four go into one batch.
-        using (await _gate.HoldAsync(CancellationToken.None))
+        using (await _database.Gate.HoldAsync(CancellationToken.None))
         {
             firstCredit = CreditAsync(first, 10);
             failingCredit = CreditAsync(failing, 1000, () => throw new InvalidOperationException("after its save"));
-            newRows = _groupCommit.SaveAsync([order]);
+            newRows = _database.GroupCommit.SaveAsync([order]);
             lastCredit = CreditAsync(last, 20);
         }
 
@@ -144,9 +100,9 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
     {
         await using var db = NewContext();
 
-        var answer = await _groupCommit.RunAsync(db, async unit =>
+        var answer = await _database.GroupCommit.RunAsync(db, async unit =>
         {
-            (await db.WalletBalances.SingleAsync(w => w.ShopperId == _shopperId)).Credit(999);
+            (await db.WalletBalances.SingleAsync(w => w.ShopperId == _database.ShopperId)).Credit(999);
             await db.SaveChangesAsync();
             unit.Discard();
             return "refused";
@@ -163,7 +119,7 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
         await using var failing = NewContext();
         await using var discarded = NewContext();
         Task<string> keptDelivery, failingDelivery, discardedDelivery;
-        using (await _gate.HoldAsync(CancellationToken.None))
+        using (await _database.Gate.HoldAsync(CancellationToken.None))
         {
             keptDelivery = DeliverAsync(kept, fail: false, discard: false);
             failingDelivery = DeliverAsync(failing, fail: true, discard: false);
@@ -180,7 +136,7 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
     }
 
     private Task<string> DeliverAsync(CheckoutDbContext db, bool fail, bool discard) =>
-        _groupCommit.RunAsync(db, async unit =>
+        _database.GroupCommit.RunAsync(db, async unit =>
         {
             var callbackEvent = CallbackEvent.Create("demo_merchant", "order.succeeded", new { id = "ord_1" }, OrderBuilder.Now);
             var delivery = CallbackDelivery.Create(callbackEvent, "https://shop.example/callbacks", OrderBuilder.Now);
@@ -201,7 +157,7 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
         Assert.Null(db.Database.CurrentTransaction);
         await using (var own = await db.Database.BeginTransactionAsync())
         {
-            (await db.WalletBalances.SingleAsync(w => w.ShopperId == _shopperId)).Credit(7);
+            (await db.WalletBalances.SingleAsync(w => w.ShopperId == _database.ShopperId)).Credit(7);
             await db.SaveChangesAsync();
             await own.CommitAsync();
         }
@@ -216,9 +172,9 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
         await holding.Database.OpenConnectionAsync();
         var ran = false;
         Task<int> refused, credit;
-        using (await _gate.HoldAsync(CancellationToken.None))
+        using (await _database.Gate.HoldAsync(CancellationToken.None))
         {
-            refused = _groupCommit.RunAsync(holding, _ =>
+            refused = _database.GroupCommit.RunAsync(holding, _ =>
             {
                 ran = true;
                 return Task.FromResult(0);
@@ -238,9 +194,9 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
         await using var db = NewContext();
 
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            _groupCommit.RunAsync(db, async _ =>
+            _database.GroupCommit.RunAsync(db, async _ =>
             {
-                await _groupCommit.SaveAsync([OrderBuilder.Created()]);
+                await _database.GroupCommit.SaveAsync([OrderBuilder.Created()]);
                 return 0;
             }).WaitAsync(TimeSpan.FromSeconds(30)));
 
@@ -255,7 +211,7 @@ public sealed class GroupCommitUnitTests : IAsyncLifetime
         await using var db = NewContext();
         RequestTag.Value = "request-42";
 
-        var seen = await _groupCommit.RunAsync(db, _ => Task.FromResult(RequestTag.Value));
+        var seen = await _database.GroupCommit.RunAsync(db, _ => Task.FromResult(RequestTag.Value));
 
         Assert.Equal("request-42", seen);
     }
