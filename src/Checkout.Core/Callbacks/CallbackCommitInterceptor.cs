@@ -108,8 +108,11 @@ public sealed class CallbackCommitInterceptor(
         if (context is null) return;
         var pending = new Pending();
         Dictionary<string, CallbackEvent>? events = null;
-        foreach (var entry in context.ChangeTracker.Entries<CallbackDelivery>())
+        // Only deliveries are looked at: scanning every tracked entity for changes, as Entries() would, costs a save
+        // as much again. A delivery that looks unchanged is checked on its own (a redelivery changed it in place).
+        foreach (var entry in context.ChangeTracker.TrackedEntries<CallbackDelivery>())
         {
+            if (entry.State == EntityState.Unchanged) entry.DetectChanges();
             var delivery = entry.Entity;
             if (entry.State is not (EntityState.Added or EntityState.Modified) || delivery.Status != CallbackDeliveryStatus.Pending) continue;
 
