@@ -96,7 +96,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
             database.UseTransaction(_transaction);
             target.JoinedWriter = (_save, _transaction!);
             joined = true;
-            if (!run(new WriteUnit())) RollBack(marks);
+            if (!run(new WriteUnit(InsertNow))) RollBack(marks);
             Run(_unitRelease);
             failure = null;
             return true;
@@ -143,6 +143,29 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
                 database.SetDbConnection(null, contextOwnsConnection: false);
                 database.SetConnectionString(connectionString);
             };
+    }
+
+    // A unit's new row, written at once into the transaction; one the prepared INSERTs do not cover goes through
+    // the writer's own context, which tracks nothing else.
+    private void InsertNow(object row)
+    {
+        try
+        {
+            if (InsertFor(row.GetType()) is { } insert && insert.CanInsert(row)) insert.Execute(row, _transaction!);
+            else
+            {
+                db.Add(row);
+                db.SaveChanges();
+            }
+        }
+        catch (DbException error)
+        {
+            throw new DbUpdateException("A row of a group-commit unit could not be inserted.", error);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private void RollBack(int[] marks)

@@ -7,10 +7,20 @@ namespace Checkout.Core.Data;
 /// </summary>
 public sealed class WriteUnit
 {
-    internal WriteUnit() { }
+    private readonly Action<object> _insert;
+
+    internal WriteUnit(Action<object> insert) => _insert = insert;
 
     /// <summary>Everything this unit wrote is rolled back when it ends; its result is still returned.</summary>
     public void Discard() => Discarded = true;
 
     internal bool Discarded { get; private set; }
+
+    /// <summary>
+    /// Inserts one new row at once, the way group commit writes new orders: through the writer's prepared INSERT,
+    /// untracked, so the writer spends no change detection or save on a row that is only ever written. It saves
+    /// nothing else the unit's context tracks. Throws a <see cref="Microsoft.EntityFrameworkCore.DbUpdateException"/>
+    /// when the row cannot be inserted (its key is taken); the unit's other writes stand until it is discarded.
+    /// </summary>
+    public void Insert(object row) => _insert(row);
 }

@@ -181,11 +181,15 @@ public sealed class IdempotencyFilter(CheckoutDbContext db, NewRows newRows, Gro
             return new BufferedResponse(buffer);
         }
         Complete(record, http.Response, buffer);
-        if (existing is null) db.IdempotencyRecords.Add(record);
-        else db.IdempotencyRecords.Update(record);
         try
         {
-            await db.SaveChangesAsync(http.RequestAborted);
+            // The handler saved its own changes: a new record is only written, never tracked.
+            if (existing is null) unit.Insert(record);
+            else
+            {
+                db.IdempotencyRecords.Update(record);
+                await db.SaveChangesAsync(http.RequestAborted);
+            }
         }
         catch (DbUpdateException) when (existing is null)
         {
