@@ -66,7 +66,7 @@ public sealed class CallbackCommitInterceptor(
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
 
-    void ISaveFollower.Saving(DbContext context) => NoteOutboxWork(context);
+    void ISaveFollower.Saving(DbContext context, IReadOnlyList<object> newRows) => NoteOutboxWork(context, newRows);
 
     void ISaveFollower.Saved(DbContext context) => OnSaved(context);
 
@@ -103,35 +103,44 @@ public sealed class CallbackCommitInterceptor(
             owed.HandOff.RemoveRange(mark, owed.HandOff.Count - mark);
     }
 
-    private void NoteOutboxWork(DbContext? context)
+    private void NoteOutboxWork(DbContext? context, IReadOnlyList<object>? newRows = null)
     {
         if (context is null) return;
         var pending = new Pending();
         Dictionary<string, CallbackEvent>? events = null;
+        Dictionary<string, CallbackEvent> Events() => events ??= context.ChangeTracker.TrackedEntries<CallbackEvent>().Select(e => e.Entity)
+            .Concat(newRows?.OfType<CallbackEvent>() ?? []).ToDictionary(e => e.Id);
+
         // Only deliveries are looked at: scanning every tracked entity for changes, as Entries() would, costs a save
         // as much again. A delivery that looks unchanged is checked on its own (a redelivery changed it in place).
         foreach (var entry in context.ChangeTracker.TrackedEntries<CallbackDelivery>())
         {
             if (entry.State == EntityState.Unchanged) entry.DetectChanges();
-            var delivery = entry.Entity;
-            if (entry.State is not (EntityState.Added or EntityState.Modified) || delivery.Status != CallbackDeliveryStatus.Pending) continue;
-
-            events ??= context.ChangeTracker.TrackedEntries<CallbackEvent>().ToDictionary(e => e.Entity.Id, e => e.Entity);
-            if (IsNewAndOurs(entry, delivery) && handOff.IsAccepting && events.TryGetValue(delivery.EventId, out var callbackEvent))
-            {
-                var leasedUntil = LeaseExpiry.After(clock.GetUtcNow(), options.Value.LeaseDuration);
-                delivery.Lease(leasedUntil);
-                _leasedAtBirth.AddOrUpdate(delivery, Marker);
-                pending.HandOff.Add(new LeasedCallback(
-                    delivery.Id, delivery.Url, delivery.EventId, callbackEvent.Body, delivery.MerchantId, delivery.AttemptCount + 1, leasedUntil));
-            }
-            else
-            {
-                pending.Wake = true;
-            }
+            if (entry.State is not (EntityState.Added or EntityState.Modified) || entry.Entity.Status != CallbackDeliveryStatus.Pending) continue;
+            if (IsNewAndOurs(entry, entry.Entity)) LeaseAtBirth(entry.Entity, Events(), pending);
+            else pending.Wake = true;
         }
+        // New rows the writer inserts untracked: new, and nobody else's.
+        foreach (var delivery in newRows?.OfType<CallbackDelivery>() ?? [])
+            if (delivery.Status == CallbackDeliveryStatus.Pending) LeaseAtBirth(delivery, Events(), pending);
         if (pending.HandOff.Count > 0 || pending.Wake) _saving.AddOrUpdate(context, pending);
         else _saving.Remove(context);
+    }
+
+    // Leased in the save that inserts it and handed to this instance's dispatcher after the commit, when it takes
+    // hand-offs; otherwise the dispatcher's poll is woken for it.
+    private void LeaseAtBirth(CallbackDelivery delivery, Dictionary<string, CallbackEvent> events, Pending pending)
+    {
+        if (!handOff.IsAccepting || !events.TryGetValue(delivery.EventId, out var callbackEvent))
+        {
+            pending.Wake = true;
+            return;
+        }
+        var leasedUntil = LeaseExpiry.After(clock.GetUtcNow(), options.Value.LeaseDuration);
+        delivery.Lease(leasedUntil);
+        _leasedAtBirth.AddOrUpdate(delivery, Marker);
+        pending.HandOff.Add(new LeasedCallback(
+            delivery.Id, delivery.Url, delivery.EventId, callbackEvent.Body, delivery.MerchantId, delivery.AttemptCount + 1, leasedUntil));
     }
 
     /// <summary>A delivery being inserted that nobody leased yet (or that this interceptor leased in an earlier, failed save).</summary>

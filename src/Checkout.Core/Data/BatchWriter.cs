@@ -26,7 +26,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
     private readonly DbCommand _unitRelease = Statement(db, "RELEASE SAVEPOINT group_commit_unit");
     private readonly DbCommand _unitRollback = Statement(db, "ROLLBACK TO SAVEPOINT group_commit_unit");
     private DbTransaction? _transaction;
-    private readonly PreparedSave _save = new(db, Interceptors(db));
+    private PreparedSave? _save;
 
     /// <summary>The writer's connection keeps the SQL of every request it runs prepared, when the model has <see cref="WriterStatements"/>.</summary>
     public void PrepareStatements()
@@ -94,7 +94,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         {
             leave = JoinConnection(target);
             database.UseTransaction(_transaction);
-            target.JoinedWriter = (_save, _transaction!);
+            target.JoinedWriter = (_save ??= new PreparedSave(db, Interceptors(db), InsertFor), _transaction!);
             joined = true;
             if (!run(new WriteUnit(InsertNow))) RollBack(marks);
             Run(_unitRelease);
@@ -205,6 +205,6 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         _unitSavepoint.Dispose();
         _unitRelease.Dispose();
         _unitRollback.Dispose();
-        _save.Dispose();
+        _save?.Dispose();
     }
 }

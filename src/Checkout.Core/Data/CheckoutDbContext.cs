@@ -52,41 +52,56 @@ public class CheckoutDbContext : DbContext
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var raised = WriteOutbox();
-        var result = JoinedWriter is var (save, transaction) && save.TrySave(this, transaction, acceptAllChangesOnSuccess) is { } written
-            ? written
-            : base.SaveChanges(acceptAllChangesOnSuccess);
+        var (raised, outbox) = WriteOutbox();
+        var result = SaveOnWriter(outbox, acceptAllChangesOnSuccess) ?? SaveTracked(outbox, acceptAllChangesOnSuccess);
         ClearRaised(raised);
         return result;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var raised = WriteOutbox();
+        var (raised, outbox) = WriteOutbox();
         // Microsoft.Data.Sqlite runs every command synchronously: the writer's save loses nothing by being synchronous.
-        var result = JoinedWriter is var (save, transaction) && save.TrySave(this, transaction, acceptAllChangesOnSuccess) is { } written
-            ? written
-            : await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var result = SaveOnWriter(outbox, acceptAllChangesOnSuccess) ?? await SaveTrackedAsync(outbox, acceptAllChangesOnSuccess, cancellationToken);
         ClearRaised(raised);
         return result;
     }
 
-    /// <summary>The transactional outbox: events raised by entities become rows in the same save as the change.</summary>
-    private List<IEventSource> WriteOutbox()
+    // Inside a unit of the group-commit writer its own save writes the changes, and the outbox rows without tracking them.
+    private int? SaveOnWriter(List<object> outbox, bool acceptAllChangesOnSuccess) =>
+        JoinedWriter is var (save, transaction) ? save.TrySave(this, transaction, acceptAllChangesOnSuccess, outbox) : null;
+
+    private int SaveTracked(List<object> outbox, bool acceptAllChangesOnSuccess)
+    {
+        AddRange(outbox);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private Task<int> SaveTrackedAsync(List<object> outbox, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        AddRange(outbox);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// The transactional outbox: events raised by entities become rows (an event, and a delivery when the source has
+    /// a callback URL) in the same save as the change. Returns the sources and the rows, events before their deliveries.
+    /// </summary>
+    private (List<IEventSource> Raised, List<object> Rows) WriteOutbox()
     {
         var raised = ChangeTracker.TrackedEntries<IEventSource>().Select(e => e.Entity).Where(s => s.RaisedEvents.Count > 0).ToList();
+        var rows = new List<object>();
         var now = Clock.GetUtcNow();
         foreach (var source in raised)
         {
             foreach (var raisedEvent in source.RaisedEvents)
             {
                 var callbackEvent = CallbackEvent.Create(source.MerchantId, raisedEvent.Type, raisedEvent.DataObject(), now);
-                CallbackEvents.Add(callbackEvent);
-                if (source.CallbackUrl is not null)
-                    CallbackDeliveries.Add(CallbackDelivery.Create(callbackEvent, source.CallbackUrl, now));
+                rows.Add(callbackEvent);
+                if (source.CallbackUrl is not null) rows.Add(CallbackDelivery.Create(callbackEvent, source.CallbackUrl, now));
             }
         }
-        return raised;
+        return (raised, rows);
     }
 
     private static void ClearRaised(List<IEventSource> raised)

@@ -9,8 +9,11 @@ namespace Checkout.Core.Data;
 /// </summary>
 public interface ISaveFollower
 {
-    /// <summary>Before the changes are detected and written (EF's SavingChanges).</summary>
-    void Saving(DbContext context);
+    /// <summary>
+    /// Before the changes are detected and written (EF's SavingChanges). <paramref name="newRows"/> are written with
+    /// them without ever being tracked (the outbox's events and deliveries).
+    /// </summary>
+    void Saving(DbContext context, IReadOnlyList<object> newRows);
 
     /// <summary>After they were written (EF's SavedChanges).</summary>
     void Saved(DbContext context);

@@ -23,6 +23,7 @@ namespace Checkout.Core.Data;
 internal sealed class PreparedSave : IDisposable
 {
     private readonly DbContext _writer;
+    private readonly Func<Type, PreparedInsert?> _insertFor;
     private readonly SqliteConnection _connection;
     private readonly Dictionary<IEntityType, RowStatements?> _rows = [];
     private readonly Dictionary<IEntityType, int> _ranks = [];
@@ -32,9 +33,10 @@ internal sealed class PreparedSave : IDisposable
     private readonly DbCommand _release;
     private readonly DbCommand _rollback;
 
-    public PreparedSave(DbContext writer, IEnumerable<IInterceptor> interceptors)
+    public PreparedSave(DbContext writer, IEnumerable<IInterceptor> interceptors, Func<Type, PreparedInsert?> insertFor)
     {
         _writer = writer;
+        _insertFor = insertFor;
         _connection = (SqliteConnection)writer.Database.GetDbConnection();
         var saveInterceptors = interceptors.OfType<ISaveChangesInterceptor>().ToList();
         _followers = saveInterceptors.OfType<ISaveFollower>().ToArray();
@@ -45,17 +47,25 @@ internal sealed class PreparedSave : IDisposable
     }
 
     /// <summary>
-    /// Saves <paramref name="context"/>'s changes inside <paramref name="transaction"/>, as SaveChanges would; returns the
-    /// entries written, or null (nothing done) when EF must save them.
+    /// Saves <paramref name="context"/>'s changes inside <paramref name="transaction"/>, as SaveChanges would, and with
+    /// them <paramref name="newRows"/>: rows that exist only to be written (the outbox's), inserted after the tracked
+    /// changes and never tracked. Returns the entries and rows written, or null (nothing done) when EF must save them,
+    /// new rows included.
     /// </summary>
-    public int? TrySave(DbContext context, DbTransaction transaction, bool acceptAllChangesOnSuccess)
+    public int? TrySave(DbContext context, DbTransaction transaction, bool acceptAllChangesOnSuccess, IReadOnlyList<object> newRows)
     {
         if (!_everyInterceptorFollows || context.Model != _writer.Model) return null;
-        foreach (var follower in _followers) follower.Saving(context);
+        var inserts = new PreparedInsert[newRows.Count];
+        for (var i = 0; i < newRows.Count; i++)
+        {
+            if (_insertFor(newRows[i].GetType()) is not { } insert || !insert.CanInsert(newRows[i])) return null;
+            inserts[i] = insert;
+        }
+        foreach (var follower in _followers) follower.Saving(context, newRows);
         var tracker = context.ChangeTracker;
         if (tracker.AutoDetectChangesEnabled) tracker.DetectChanges();
         if (Plan(tracker) is not { } plan) return null;
-        if (plan.Writes.Count == 0) return 0;
+        if (plan.Writes.Count == 0 && newRows.Count == 0) return 0;
 
         Run(_savepoint, transaction);
         var generated = new List<(EntityEntry Entry, IProperty Key, object? Temporary)>();
@@ -66,6 +76,7 @@ internal sealed class PreparedSave : IDisposable
                 if (!insert) rows.Update(entry, transaction);
                 else if (rows.Insert(entry, transaction) is { } key) generated.Add((entry, key.Property, key.Temporary));
             }
+            for (var i = 0; i < newRows.Count; i++) inserts[i].Execute(newRows[i], transaction);
             Run(_release, transaction);
         }
         catch (Exception failure)
@@ -86,7 +97,7 @@ internal sealed class PreparedSave : IDisposable
         }
         if (acceptAllChangesOnSuccess) tracker.AcceptAllChanges();
         foreach (var follower in _followers) follower.Saved(context);
-        return plan.Count;
+        return plan.Count + newRows.Count;
     }
 
     private sealed record SavePlan(List<(RowStatements Rows, EntityEntry Entry, bool Insert)> Writes, int Count);

@@ -138,7 +138,7 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
         return ValueTask.FromResult(result);
     }
 
-    void ISaveFollower.Saving(DbContext context) => AlwaysInTransaction(context);
+    void ISaveFollower.Saving(DbContext context, IReadOnlyList<object> newRows) => AlwaysInTransaction(context);
 
     void ISaveFollower.Saved(DbContext context) { }
 

@@ -1,3 +1,4 @@
+using Checkout.Core.Callbacks;
 using Checkout.Core.Data;
 using Checkout.Core.Merchants;
 using Checkout.Core.Orders;
@@ -64,6 +65,8 @@ public sealed class PreparedSaveTests : IAsyncLifetime
             var key = db.Entry(tracked.Attempts[0]).Property("Id");
             Assert.False(key.IsTemporary);
             attemptKey = (long)key.CurrentValue!;
+            Assert.Empty(db.ChangeTracker.Entries<CallbackEvent>()); // the outbox's rows are written, never tracked
+            Assert.Empty(db.ChangeTracker.Entries<CallbackDelivery>());
         });
 
         Assert.DoesNotContain(commands, IsWrite);
@@ -135,6 +138,8 @@ public sealed class PreparedSaveTests : IAsyncLifetime
         Assert.Equal(OrderStatus.Created, stored.Status);
         Assert.Equal(1, stored.Version); // the other writer's change stands
         Assert.Empty(_database.HandedOver());
+        await using var check = _database.NewContext();
+        Assert.False(await check.CallbackEvents.AnyAsync());
     }
 
     [Fact]
