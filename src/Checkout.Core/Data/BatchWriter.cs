@@ -13,7 +13,8 @@ namespace Checkout.Core.Data;
 /// Writes requests into the group-commit writer's open transaction, each under a savepoint so its failure undoes
 /// only its own writes: new rows through their table's <see cref="PreparedInsert"/> (or through EF when the model
 /// maps them in a way that does not cover), units of work through the request's own context joined to the
-/// transaction. Used by one thread only.
+/// transaction, whose saves run on this connection's prepared statements (<see cref="PreparedSave"/>). Used by one
+/// thread only.
 /// </summary>
 internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
 {

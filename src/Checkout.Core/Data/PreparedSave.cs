@@ -216,7 +216,7 @@ internal sealed class PreparedSave : IDisposable
             if (_generatedKey is null) return null;
             var key = entry.Property(_generatedKey.Name);
             var temporary = key.CurrentValue;
-            key.CurrentValue = Convert.ChangeType(SQLitePCL.raw.sqlite3_last_insert_rowid(((SqliteConnection)_insert.Connection!).Handle), _generatedKey.ClrType);
+            key.CurrentValue = SQLitePCL.raw.sqlite3_last_insert_rowid(((SqliteConnection)_insert.Connection!).Handle);
             key.IsTemporary = false;
             return (_generatedKey, temporary);
         }
