@@ -17,8 +17,10 @@ namespace Checkout.Core.Data;
 /// from EF's own model and kept prepared on the writer's connection. The outcome is EF's: the save is all or nothing
 /// (under a savepoint of its own), a stale concurrency token fails it with <see cref="DbUpdateConcurrencyException"/>
 /// and a broken constraint with <see cref="DbUpdateException"/>, generated keys are read back, changes are accepted,
-/// and the save interceptors hear of it (<see cref="ISaveFollower"/>). A change set this does not cover (a delete, a
-/// mapping it cannot read) is left to EF. Used by the writer's thread only.
+/// and the save interceptors hear of it (<see cref="ISaveFollower"/>). Unlike EF, an UPDATE sets every column of the
+/// row from the tracked values (one statement per table, not one per set of changed columns): a row whose tracked
+/// copy may be stale is guarded by its concurrency token, as orders, balances, refunds and deliveries are. A change
+/// set this does not cover (a delete, a mapping it cannot read) is left to EF. Used by the writer's thread only.
 /// </summary>
 internal sealed class PreparedSave : IDisposable
 {
