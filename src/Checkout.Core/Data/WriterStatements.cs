@@ -9,7 +9,8 @@ namespace Checkout.Core.Data;
 /// Keeps the SQL that runs on the group-commit writer's connection prepared. Microsoft.Data.Sqlite compiles every
 /// command anew, and the writer runs the same few shapes all day (a confirm's save, the read of its order, a
 /// callback's result): compiling them costs the one thread every write waits for. Commands on a connection
-/// <see cref="Attach">attached</see> here run as statements prepared once on it; every other connection is left alone. Used from the writer's thread only, like the connection itself.
+/// <see cref="Attach">attached</see> here run as statements prepared once on it (readers and non-queries: EF's reads
+/// and saves); every other connection is left alone. Used from the writer's thread only, like the connection itself.
 /// </summary>
 public sealed class WriterStatements : DbCommandInterceptor
 {
@@ -39,14 +40,6 @@ public sealed class WriterStatements : DbCommandInterceptor
             ? InterceptionResult<int>.SuppressWithResult(rows)
             : result;
 
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        if (result.HasResult || StatementsFor(command) is not { } statements) return result;
-        using var reader = statements.TryExecuteReader((SqliteCommand)command);
-        if (reader is null) return result;
-        return InterceptionResult<object>.SuppressWithResult(reader.Read() ? reader.GetValue(0) : null!);
-    }
-
     // Microsoft.Data.Sqlite runs every command synchronously, so the async paths do the same work.
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
@@ -55,10 +48,6 @@ public sealed class WriterStatements : DbCommandInterceptor
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(NonQueryExecuting(command, eventData, result));
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
-        CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(ScalarExecuting(command, eventData, result));
 
     private Statements? StatementsFor(DbCommand command) =>
         command is SqliteCommand { Connection: { } connection } && _connections.TryGetValue(connection, out var statements) ? statements : null;

@@ -6,6 +6,8 @@ using Checkout.Core.Payments.Processors;
 using Checkout.Core.Shoppers;
 using Checkout.UnitTests.Orders;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Checkout.UnitTests.Data;
 
@@ -160,6 +162,55 @@ public sealed class PreparedSaveTests : IAsyncLifetime
         Assert.Equal(0, await _database.BalanceAsync());
         await using var check = _database.NewContext();
         Assert.False(await check.Orders.AnyAsync(o => o.Id == order.Id));
+    }
+
+    /// <summary>Another dispatcher retakes one delivery's lease as the first save of the batch begins.</summary>
+    private sealed class LeaseRetakenWhileSaving(string deliveryId) : SaveChangesInterceptor, ISaveFollower
+    {
+        private bool _retaken;
+
+        public void Saving(DbContext context, IReadOnlyList<object> newRows)
+        {
+            if (_retaken) return;
+            _retaken = true;
+            context.Database.ExecuteSqlRaw("UPDATE \"CallbackDeliveries\" SET \"LeasedUntil\" = \"LeasedUntil\" + 1 WHERE \"Id\" = {0}", deliveryId);
+        }
+
+        public void Saved(DbContext context) { }
+
+        public void SaveFailed(DbContext context) { }
+    }
+
+    [Fact]
+    public async Task ALeaseRetakenWhileResultsAreSaved_FailsOnlyThatRow_AndTheRecorderSavesTheRest()
+    {
+        var leasedUntil = OrderBuilder.Now.AddMinutes(1);
+        var events = Enumerable.Range(0, 3).Select(i => CallbackEvent.Create("demo_merchant", "order.succeeded", new { id = $"ord_{i}" }, OrderBuilder.Now)).ToList();
+        var deliveries = events.Select(e => CallbackDelivery.Create(e, "https://shop.example/cb", OrderBuilder.Now)).ToList();
+        var retake = new LeaseRetakenWhileSaving(deliveries[1].Id);
+        await using var database = new WriterDatabase(retake);
+        await database.InitializeAsync();
+        await using (var seed = database.NewContext())
+        {
+            foreach (var delivery in deliveries) delivery.Lease(leasedUntil);
+            seed.AddRange([.. events, .. deliveries]);
+            await seed.SaveChangesAsync();
+        }
+        var results = deliveries.Zip(events, (d, e) => CallbackResult.Sent(
+            new LeasedCallback(d.Id, d.Url, e.Id, e.Body, "demo_merchant", 1, leasedUntil),
+            new CallbackOutcome(OrderBuilder.Now, TimeSpan.FromMilliseconds(3), 200, null))).ToList();
+        await using var db = database.NewContext();
+        var before = database.Commands.Texts.Count;
+
+        await database.GroupCommit.RunAsync(db, _ => new CallbackAttemptRecorder([], NullLogger.Instance).RecordAsync(db, results, CancellationToken.None));
+
+        Assert.Contains("LeasedUntil\" + 1", Assert.Single(database.Commands.Texts.Skip(before), IsWrite)); // EF ran the retake only
+        await using var check = database.NewContext();
+        var stored = await check.CallbackDeliveries.AsNoTracking().Include(d => d.Attempts).ToDictionaryAsync(d => d.Id);
+        Assert.Equal(CallbackDeliveryStatus.Pending, stored[deliveries[1].Id].Status);
+        Assert.Empty(stored[deliveries[1].Id].Attempts);
+        Assert.NotEqual(leasedUntil, stored[deliveries[1].Id].LeasedUntil);
+        Assert.All([deliveries[0], deliveries[2]], d => Assert.Equal(200, Assert.Single(stored[d.Id].Attempts).StatusCode));
     }
 
     [Fact]

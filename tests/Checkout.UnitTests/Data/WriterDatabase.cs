@@ -23,9 +23,15 @@ public sealed class WriterDatabase : IAsyncDisposable
     private readonly CallbackCommitInterceptor _outbox;
     private readonly WriterStatements _statements = new();
 
-    public WriterDatabase() =>
+    private readonly IInterceptor[] _more;
+
+    /// <param name="more">Interceptors added after the app's.</param>
+    public WriterDatabase(params IInterceptor[] more)
+    {
+        _more = more;
         _outbox = new CallbackCommitInterceptor(new CallbackSignal(), HandOff, new FakeTimeProvider(OrderBuilder.Now),
             Microsoft.Extensions.Options.Options.Create(new CallbackOptions()));
+    }
 
     public SqliteWriteGate Gate { get; } = new(TimeSpan.FromSeconds(30));
     public CallbackHandOff HandOff { get; } = new();
@@ -37,7 +43,7 @@ public sealed class WriterDatabase : IAsyncDisposable
 
     private DbContextOptions<CheckoutDbContext> Options => new DbContextOptionsBuilder<CheckoutDbContext>()
         .UseSqlite($"Data Source={_file};Default Timeout=30")
-        .AddInterceptors(Gate, _outbox, _statements, Commands)
+        .AddInterceptors([Gate, _outbox, _statements, Commands, .. _more])
         .Options;
 
     public CheckoutDbContext NewContext() => new(Options);

@@ -142,6 +142,20 @@ public sealed class WriterStatementsTests : IDisposable
     }
 
     [Fact]
+    public async Task ANonQuery_RunsOnItsPreparedStatement_WithEachCallsParameters()
+    {
+        await using var db = NewContext();
+        const string Rename = "UPDATE \"Merchants\" SET \"Name\" = {0} WHERE \"Id\" = 'demo_merchant'";
+
+        var before = _statements.PreparedOn(_connection);
+        Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(Rename, "First"));
+        Assert.Equal(1, await db.Database.ExecuteSqlRawAsync(Rename, "Second"));
+
+        Assert.Equal(before + 1, _statements.PreparedOn(_connection));
+        Assert.Equal("Second", await db.Merchants.Select(m => m.Name).SingleAsync());
+    }
+
+    [Fact]
     public async Task AConnectionNotAttached_IsLeftAlone()
     {
         await using var connection = new SqliteConnection($"Data Source={_path}");
