@@ -229,4 +229,26 @@ public sealed class PreparedSaveTests : IAsyncLifetime
 
         Assert.Equal(0, await db.SavedCards.CountAsync());
     }
+
+    [Fact]
+    public async Task ASaveLeftToEf_StillWritesItsOutboxRows_AndHandsTheDeliveryOverOnce()
+    {
+        var card = SavedCard.Create(_database.ShopperId, "visa", "4242", 12, 2030, "pm_card_visa", OrderBuilder.Now);
+        await _database.GroupCommit.SaveAsync([card]);
+        var order = await StoredAsync(OrderBuilder.Created());
+
+        var commands = await ChangeAsync(order.Id, (tracked, db) =>
+        {
+            db.SavedCards.Remove(db.SavedCards.Single());
+            tracked.Attempt(ProcessorStatus.Captured);
+        });
+
+        Assert.Contains(commands, IsWrite); // EF saved it: a delete is not the writer's
+        await using var check = _database.NewContext();
+        var delivery = await check.CallbackDeliveries.SingleAsync();
+        Assert.Equal("order.succeeded", (await check.CallbackEvents.SingleAsync()).Type);
+        Assert.Equal(delivery.Id, Assert.Single(_database.HandedOver()).DeliveryId);
+        Assert.NotNull(delivery.LeasedUntil);
+        Assert.Equal(OrderStatus.Succeeded, (await ReadAsync(order.Id)).Status);
+    }
 }
