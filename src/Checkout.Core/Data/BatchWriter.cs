@@ -50,6 +50,29 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
         Run(_savepoint);
         try
         {
+            Insert(rows);
+            Run(_release);
+            failure = null;
+            return true;
+        }
+        catch (Exception error)
+        {
+            Run(_rollback);
+            Run(_release);
+            failure = error;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Inserts new rows into the open transaction: through their table's prepared INSERT, or through the writer's own
+    /// context (which tracks nothing else) for rows those do not cover. A key another request holds reads as EF would
+    /// report it, so callers handle one exception type.
+    /// </summary>
+    private void Insert(IReadOnlyList<object> rows)
+    {
+        try
+        {
             var viaEf = false;
             foreach (var row in rows)
             {
@@ -61,17 +84,10 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
                 }
             }
             if (viaEf) db.SaveChanges();
-            Run(_release);
-            failure = null;
-            return true;
         }
-        catch (Exception error)
+        catch (DbException error)
         {
-            Run(_rollback);
-            Run(_release);
-            // A key another request holds reads as EF would report it, so callers handle one exception type.
-            failure = error is DbException ? new DbUpdateException("A group-committed row could not be inserted.", error) : error;
-            return false;
+            throw new DbUpdateException("A group-committed row could not be inserted.", error);
         }
         finally
         {
@@ -97,7 +113,7 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
             database.UseTransaction(_transaction);
             target.JoinedWriter = (_save ??= new PreparedSave(db, Interceptors(db), InsertFor), _transaction!);
             joined = true;
-            if (!run(new WriteUnit(InsertNow))) RollBack(marks);
+            if (!run(new WriteUnit(row => Insert([row])))) RollBack(marks);
             Run(_unitRelease);
             failure = null;
             return true;
@@ -144,29 +160,6 @@ internal sealed class BatchWriter(CheckoutDbContext db) : IDisposable
                 database.SetDbConnection(null, contextOwnsConnection: false);
                 database.SetConnectionString(connectionString);
             };
-    }
-
-    // A unit's new row, written at once into the transaction; one the prepared INSERTs do not cover goes through
-    // the writer's own context, which tracks nothing else.
-    private void InsertNow(object row)
-    {
-        try
-        {
-            if (InsertFor(row.GetType()) is { } insert && insert.CanInsert(row)) insert.Execute(row, _transaction!);
-            else
-            {
-                db.Add(row);
-                db.SaveChanges();
-            }
-        }
-        catch (DbException error)
-        {
-            throw new DbUpdateException("A row of a group-commit unit could not be inserted.", error);
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
     }
 
     private void RollBack(int[] marks)

@@ -29,6 +29,7 @@ internal sealed class PreparedSave : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Dictionary<IEntityType, RowStatements?> _rows = [];
     private readonly Dictionary<IEntityType, int> _ranks = [];
+    private readonly Dictionary<IEntityType, IEntityType?> _ownersRows = [];
     private readonly ISaveFollower[] _followers;
     private readonly bool _everyInterceptorFollows;
     private readonly DbCommand _savepoint;
@@ -111,16 +112,17 @@ internal sealed class PreparedSave : IDisposable
         var written = new HashSet<object>(ReferenceEqualityComparer.Instance);
         var ownersToWrite = new List<(IEntityType RowType, object? Key)>();
         var count = 0;
-        foreach (var entry in tracker.TrackedEntries<object>())
+        var entries = tracker.TrackedEntries<object>();
+        foreach (var entry in entries)
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
             count++;
             var type = entry.Metadata;
-            if (RowMapping.SharesOwnersRow(type))
+            if (OwnersRowType(type) is { } ownerType)
             {
                 // An owned reference (set, replaced or cleared) is columns of its owner's row: that row is written.
                 if (SingleKey(entry) is not { } key) return null;
-                ownersToWrite.Add((RowMapping.RowTypeOf(type), key));
+                ownersToWrite.Add((ownerType, key));
                 continue;
             }
             if (entry.State == EntityState.Deleted || RowsFor(type) is not { } rows) return null;
@@ -129,7 +131,7 @@ internal sealed class PreparedSave : IDisposable
         }
         foreach (var (rowType, key) in ownersToWrite)
         {
-            if (FindEntry(tracker, rowType, key) is not { } owner || RowsFor(rowType) is not { } rows) return null;
+            if (FindEntry(entries, rowType, key) is not { } owner || RowsFor(rowType) is not { } rows) return null;
             if (!written.Add(owner.Entity)) continue;
             if (owner.State != EntityState.Unchanged) return null; // deleted or detached while its owned part changed
             writes.Add((rows, owner, false));
@@ -140,10 +142,19 @@ internal sealed class PreparedSave : IDisposable
     private static object? SingleKey(EntityEntry entry) =>
         entry.Metadata.FindPrimaryKey() is { Properties: [var key] } ? entry.CurrentValues[key] : null;
 
-    private static EntityEntry? FindEntry(ChangeTracker tracker, IEntityType rowType, object? key) =>
+    private static EntityEntry? FindEntry(List<EntityEntry<object>> entries, IEntityType rowType, object? key) =>
         rowType.FindPrimaryKey() is { Properties: [var keyProperty] }
-            ? tracker.TrackedEntries<object>().FirstOrDefault(e => e.Metadata == rowType && Equals(e.CurrentValues[keyProperty], key))
+            ? entries.FirstOrDefault(e => e.Metadata == rowType && Equals(e.CurrentValues[keyProperty], key))
             : null;
+
+    // For an owned reference stored in its owner's row, the type of that row; null for a type with rows of its own.
+    // Read from the model once per type: every save asks it of every changed entry.
+    private IEntityType? OwnersRowType(IEntityType type)
+    {
+        if (!_ownersRows.TryGetValue(type, out var owner))
+            _ownersRows[type] = owner = RowMapping.SharesOwnersRow(type) ? RowMapping.RowTypeOf(type) : null;
+        return owner;
+    }
 
     private RowStatements? RowsFor(IEntityType type)
     {
@@ -268,38 +279,40 @@ internal sealed class PreparedSave : IDisposable
             if (keyColumns.Count != primaryKey.Properties.Count) return null;
 
             var inserted = columns.Where(c => c.Mapping.Property != generatedKey).ToList();
-            var insert = connection.CreateCommand();
-            var insertValues = new List<Func<EntityEntry, object?>>();
-            foreach (var (column, mapping, current) in inserted) insertValues.Add(Bind(insert, sql, mapping, column, current, insertValues.Count));
-            insert.CommandText = $"INSERT INTO {tableName} ({string.Join(", ", inserted.Select(c => sql.DelimitIdentifier(c.Column.Name)))}) " +
-                $"VALUES ({string.Join(", ", inserted.Select((_, i) => sql.GenerateParameterNamePlaceholder($"p{i}")))})";
+            var insert = new Statement(connection, sql);
+            var placeholders = inserted.Select(c => insert.Parameter(c.Mapping, c.Column, c.Current)).ToList();
+            insert.Command.CommandText = $"INSERT INTO {tableName} ({string.Join(", ", inserted.Select(c => sql.DelimitIdentifier(c.Column.Name)))}) " +
+                $"VALUES ({string.Join(", ", placeholders)})";
 
-            var update = connection.CreateCommand();
-            var updateValues = new List<Func<EntityEntry, object?>>();
-            string Parameter(IColumnMapping mapping, IColumn column, Func<EntityEntry, object?> value)
-            {
-                updateValues.Add(Bind(update, sql, mapping, column, value, updateValues.Count));
-                return sql.GenerateParameterNamePlaceholder($"p{updateValues.Count - 1}");
-            }
-            var set = columns.Except(keyColumns).Select(c => $"{sql.DelimitIdentifier(c.Column.Name)} = {Parameter(c.Mapping, c.Column, c.Current)}").ToList();
-            var where = keyColumns.Select(c => $"{sql.DelimitIdentifier(c.Column.Name)} = {Parameter(c.Mapping, c.Column, c.Current)}")
-                .Concat(tokens.Select(t => $"{sql.DelimitIdentifier(t.Column.Name)} IS {Parameter(t.Mapping, t.Column, t.Original)}"))
+            var update = new Statement(connection, sql);
+            var set = columns.Except(keyColumns).Select(c => $"{sql.DelimitIdentifier(c.Column.Name)} = {update.Parameter(c.Mapping, c.Column, c.Current)}").ToList();
+            var where = keyColumns.Select(c => $"{sql.DelimitIdentifier(c.Column.Name)} = {update.Parameter(c.Mapping, c.Column, c.Current)}")
+                .Concat(tokens.Select(t => $"{sql.DelimitIdentifier(t.Column.Name)} IS {update.Parameter(t.Mapping, t.Column, t.Original)}"))
                 .ToList();
             if (set.Count == 0)
             {
-                insert.Dispose();
-                update.Dispose();
+                insert.Command.Dispose();
+                update.Command.Dispose();
                 return null;
             }
-            update.CommandText = $"UPDATE {tableName} SET {string.Join(", ", set)} WHERE {string.Join(" AND ", where)}";
-            return new RowStatements(rank, insert, [.. insertValues], generatedKey, update, [.. updateValues]);
+            update.Command.CommandText = $"UPDATE {tableName} SET {string.Join(", ", set)} WHERE {string.Join(" AND ", where)}";
+            return new RowStatements(rank, insert.Command, [.. insert.Values], generatedKey, update.Command, [.. update.Values]);
         }
 
-        private static Func<EntityEntry, object?> Bind(DbCommand command, ISqlGenerationHelper sql, IColumnMapping mapping, IColumn column,
-            Func<EntityEntry, object?> value, int index)
+        /// <summary>A command being built: each parameter with the reader of its value, in order.</summary>
+        private sealed class Statement(SqliteConnection connection, ISqlGenerationHelper sql)
         {
-            command.Parameters.Add(mapping.TypeMapping.CreateParameter(command, sql.GenerateParameterName($"p{index}"), null, column.IsNullable));
-            return value;
+            public DbCommand Command { get; } = connection.CreateCommand();
+            public List<Func<EntityEntry, object?>> Values { get; } = [];
+
+            /// <summary>Adds a parameter for the column; returns its placeholder for the SQL.</summary>
+            public string Parameter(IColumnMapping mapping, IColumn column, Func<EntityEntry, object?> value)
+            {
+                var name = $"p{Values.Count}";
+                Command.Parameters.Add(mapping.TypeMapping.CreateParameter(Command, sql.GenerateParameterName(name), null, column.IsNullable));
+                Values.Add(value);
+                return sql.GenerateParameterNamePlaceholder(name);
+            }
         }
 
         // The column's current value: a property of the row's own type straight from its entry (shadow ones too), one
